@@ -1,0 +1,97 @@
+package dev.rewind.api;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** Request bodies of the streams API, with the rules each field must meet. */
+final class StreamRequests {
+    static final String ID_PATTERN = "^[a-z0-9][a-z0-9-]{2,62}$";
+    // Validation messages stay free of braces: a brace sends Hibernate Validator to its resource
+    // bundles, which it reads from disk on first use, on the event loop.
+    static final String ID_RULE =
+            "must be 3 to 63 lower-case letters, digits and dashes, starting with a letter or"
+                    + " digit";
+    static final String DOMAIN_PATTERN =
+            "^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
+    static final String EMAIL_PATTERN =
+            "^(?=.{3,254}$)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
+                    + "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
+    static final int MAX_DVR_WINDOW_SECONDS = 86_400;
+    static final int MAX_RETENTION_DAYS = 3_650;
+    static final int MAX_VIEWER_ENTRIES = 1_000;
+
+    private StreamRequests() {}
+
+    /** {@code POST /api/streams}. */
+    record Create(
+            @Schema(description = "What viewers see as the stream's name", example = "All hands")
+                    @NotBlank(message = "is required and must not be blank")
+                    @Size(max = 200, message = "must be at most 200 characters")
+                    String title,
+            @Schema(
+                            description = "Public id; a short random one is generated when absent",
+                            example = "customer-01",
+                            pattern = ID_PATTERN)
+                    @Pattern(regexp = ID_PATTERN, message = ID_RULE)
+                    String id,
+            @Valid Viewers viewers,
+            @Schema(description = "Seconds of the live broadcast viewers can rewind; 0 = all of it")
+                    @Min(value = 0, message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
+                    @Max(
+                            value = MAX_DVR_WINDOW_SECONDS,
+                            message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
+                    Integer dvrWindowSeconds,
+            @Schema(description = "Days broadcasts are kept", defaultValue = "30")
+                    @Min(value = 1, message = "must be between 1 and " + MAX_RETENTION_DAYS)
+                    @Max(
+                            value = MAX_RETENTION_DAYS,
+                            message = "must be between 1 and " + MAX_RETENTION_DAYS)
+                    Integer retentionDays) {}
+
+    /** {@code PATCH /api/streams/{id}}: fields left out (or null) keep their value. */
+    record Update(
+            @Pattern(regexp = ".*\\S.*", message = "must not be blank")
+                    @Size(max = 200, message = "must be at most 200 characters")
+                    String title,
+            @Valid Viewers viewers,
+            @Min(value = 0, message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
+                    @Max(
+                            value = MAX_DVR_WINDOW_SECONDS,
+                            message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
+                    Integer dvrWindowSeconds,
+            @Min(value = 1, message = "must be between 1 and " + MAX_RETENTION_DAYS)
+                    @Max(
+                            value = MAX_RETENTION_DAYS,
+                            message = "must be between 1 and " + MAX_RETENTION_DAYS)
+                    Integer retentionDays) {}
+
+    /** Who may watch after signing in; matching is case-insensitive. */
+    record Viewers(
+            @Schema(example = "[\"ceo@example.com\"]")
+                    @Size(max = MAX_VIEWER_ENTRIES, message = "must list at most 1000 addresses")
+                    List<
+                                    @NotNull(message = "must be an e-mail address")
+                                    @Pattern(
+                                            regexp = EMAIL_PATTERN,
+                                            message =
+                                                    "must be an e-mail address such as"
+                                                            + " name@example.com")
+                                    String>
+                            emails,
+            @Schema(example = "[\"example.com\"]")
+                    @Size(max = MAX_VIEWER_ENTRIES, message = "must list at most 1000 domains")
+                    List<
+                                    @NotNull(message = "must be a domain name")
+                                    @Pattern(
+                                            regexp = DOMAIN_PATTERN,
+                                            message = "must be a domain name such as example.com")
+                                    String>
+                            domains) {}
+}

@@ -1,0 +1,199 @@
+package dev.rewind.web;
+
+import dev.rewind.catalog.StreamIdTakenException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Answers every error of the REST API as an RFC 9457 problem detail. Invalid input names each field
+ * at fault and what was expected, in {@code detail} and in an {@code errors} list.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(
+            WebExchangeBindException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        List<FieldProblem> errors = new ArrayList<>();
+        for (FieldError error : ex.getFieldErrors()) {
+            errors.add(new FieldProblem(error.getField(), error.getDefaultMessage()));
+        }
+        return respond(invalid(errors), exchange);
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(
+            ServerWebInputException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        if (causedBy(ex, DataBufferLimitException.class) != null) {
+            return respond(
+                    ProblemDetail.forStatusAndDetail(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "The request body is larger than 64 KiB."),
+                    exchange);
+        }
+        JacksonException json = causedBy(ex, JacksonException.class);
+        if (json != null) {
+            return respond(invalid(List.of(describe(json))), exchange);
+        }
+        if (ex.getMethodParameter() != null
+                && ex.getMethodParameter().hasParameterAnnotation(RequestBody.class)) {
+            return respond(invalid(List.of(new FieldProblem("body", "is required"))), exchange);
+        }
+        if (ex.getMethodParameter() != null && ex.getMethodParameter().getParameterName() != null) {
+            String name = ex.getMethodParameter().getParameterName();
+            String expected = ex.getMethodParameter().getParameterType().getSimpleName();
+            return respond(
+                    invalid(List.of(new FieldProblem(name, "expected " + article(expected)))),
+                    exchange);
+        }
+        String reason = ex.getReason() == null ? "The request is malformed." : ex.getReason();
+        return respond(invalid(List.of(new FieldProblem("body", reason))), exchange);
+    }
+
+    @ExceptionHandler(StreamIdTakenException.class)
+    Mono<ResponseEntity<Object>> handleIdTaken(
+            StreamIdTakenException ex, ServerWebExchange exchange) {
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage() + ".");
+        return respond(problem, exchange);
+    }
+
+    @ExceptionHandler(Exception.class)
+    Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
+        log.error(
+                "Unexpected error on {} {}",
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(),
+                ex);
+        var problem =
+                ProblemDetail.forStatusAndDetail(
+                        HttpStatus.INTERNAL_SERVER_ERROR, "Rewind could not complete the request.");
+        return respond(problem, exchange);
+    }
+
+    private static ProblemDetail invalid(List<FieldProblem> errors) {
+        var detail = new StringBuilder();
+        for (FieldProblem error : errors) {
+            detail.append(detail.isEmpty() ? "" : "; ")
+                    .append(error.field())
+                    .append(": ")
+                    .append(error.message());
+        }
+        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail.toString());
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors.stream().map(FieldProblem::asMap).toList());
+        return problem;
+    }
+
+    private static FieldProblem describe(JacksonException error) {
+        String field = path(error);
+        if (error instanceof UnrecognizedPropertyException unknown) {
+            return new FieldProblem(
+                    field, "unknown field (expected one of " + unknown.getKnownPropertyIds() + ")");
+        }
+        if (error instanceof MismatchedInputException mismatch
+                && mismatch.getTargetType() != null) {
+            return new FieldProblem(
+                    field.isEmpty() ? "body" : field,
+                    "expected " + expected(mismatch.getTargetType()));
+        }
+        if (error instanceof StreamReadException read && read.getLocation() != null) {
+            return new FieldProblem(
+                    "body",
+                    "malformed JSON at line "
+                            + read.getLocation().getLineNr()
+                            + ", column "
+                            + read.getLocation().getColumnNr());
+        }
+        return new FieldProblem(field.isEmpty() ? "body" : field, "could not be read as JSON");
+    }
+
+    /** The JSON path of the failing value, such as {@code viewers.emails[2]}. */
+    private static String path(JacksonException error) {
+        var path = new StringBuilder();
+        for (JacksonException.Reference reference : error.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class) {
+            return "an integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Iterable.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "an object";
+    }
+
+    private static String article(String type) {
+        return switch (type) {
+            case "int", "Integer", "long", "Long" -> "an integer";
+            default -> "a " + type.toLowerCase();
+        };
+    }
+
+    private static <T extends Throwable> T causedBy(Throwable error, Class<T> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
+    }
+
+    private static Mono<ResponseEntity<Object>> respond(
+            ProblemDetail problem, ServerWebExchange exchange) {
+        problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+        return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
+    }
+
+    /** One field at fault and what it should have been. */
+    record FieldProblem(String field, String message) {
+        Map<String, String> asMap() {
+            return Map.of("field", field, "message", message);
+        }
+    }
+}
