@@ -1,9 +1,8 @@
 package dev.rewind.api;
 
+import dev.rewind.web.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.server.ResponseStatusException;
 
 /** Opaque paging cursors: base64url of the key of the last item a page listed. */
 final class Cursors {
@@ -27,16 +26,15 @@ final class Cursors {
         }
     }
 
-    static ResponseStatusException invalidCursor() {
-        return new ResponseStatusException(
-                HttpStatus.BAD_REQUEST, "cursor: expected a nextCursor value from a previous page");
+    static InvalidInputException invalidCursor() {
+        return new InvalidInputException(
+                "cursor", "expected a nextCursor value from a previous page");
     }
 
     static int checkLimit(int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ResponseStatusException(
-                    HttpStatus.BAD_REQUEST,
-                    "limit: must be between 1 and " + MAX_LIMIT + ", got " + limit);
+            throw new InvalidInputException(
+                    "limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
         return limit;
     }

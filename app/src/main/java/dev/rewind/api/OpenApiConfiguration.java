@@ -1,10 +1,13 @@
 package dev.rewind.api;
 
+import dev.rewind.config.RewindProperties;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,8 +16,9 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfiguration {
 
     @Bean
-    OpenAPI rewindOpenApi() {
+    OpenAPI rewindOpenApi(RewindProperties rewind) {
         return new OpenAPI()
+                .servers(List.of(new Server().url(rewind.baseUrl())))
                 .info(
                         new Info()
                                 .title("Rewind API")

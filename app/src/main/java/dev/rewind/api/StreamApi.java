@@ -55,14 +55,16 @@ interface StreamApi {
 
     @Operation(
             summary = "Change a stream's title, viewers, DVR window or retention",
-            description = "Fields left out or null keep their value.")
+            description =
+                    "Fields left out or null keep their value. Inside viewers, a list that is"
+                            + " given replaces the stored one and a list left out is kept.")
     @ApiResponse(responseCode = "200", description = "The changed stream")
     @ApiResponse(responseCode = "400", description = "A field is malformed or out of range")
     @ApiResponse(responseCode = "401", description = "No valid bearer token")
     @ApiResponse(responseCode = "403", description = "The token lacks streams:write")
     @ApiResponse(responseCode = "404", description = "No such stream")
     @ApiResponse(responseCode = "413", description = "The body is larger than 64 KiB")
-    @ApiResponse(responseCode = "415", description = "The body is not JSON")
+    @ApiResponse(responseCode = "415", description = "The body is not application/json")
     Mono<StreamView> updateStream(String id, Update request);
 
     @Operation(

@@ -16,10 +16,12 @@ import dev.rewind.catalog.StreamKeys;
 import dev.rewind.catalog.StreamRepository;
 import dev.rewind.catalog.ViewerPolicy;
 import dev.rewind.storage.MediaDeletionWorker;
+import dev.rewind.web.InvalidInputException;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -98,15 +100,15 @@ class StreamController implements StreamApi {
     }
 
     @Override
-    @PatchMapping(
-            path = "/{id}",
-            consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
+    @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Mono<StreamView> updateStream(
             @PathVariable String id, @Valid @RequestBody Update request) {
+        StreamRequests.Viewers viewers = request.viewers();
         var changes =
                 new StreamChanges(
                         request.title() == null ? null : request.title().strip(),
-                        request.viewers() == null ? null : policy(request.viewers()),
+                        viewers == null ? null : normalizedOrNull(viewers.emails()),
+                        viewers == null ? null : normalizedOrNull(viewers.domains()),
                         request.dvrWindowSeconds(),
                         request.retentionDays());
         return streams.update(checkId(id), changes)
@@ -193,16 +195,20 @@ class StreamController implements StreamApi {
     }
 
     private static List<String> normalized(List<String> values) {
+        return values == null ? List.of() : normalizedOrNull(values);
+    }
+
+    /** Lower-cases and de-duplicates addresses or domains; null stays null ("unchanged"). */
+    private static List<String> normalizedOrNull(List<String> values) {
         return values == null
-                ? List.of()
-                : values.stream().map(value -> value.strip().toLowerCase()).distinct().toList();
+                ? null
+                : values.stream().map(value -> value.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 
     /** Ids outside the pattern can never exist; say so rather than look them up. */
     private static String checkId(String id) {
         if (!id.matches(StreamRequests.ID_PATTERN)) {
-            throw new ResponseStatusException(
-                    HttpStatus.BAD_REQUEST, "id: " + StreamRequests.ID_RULE);
+            throw new InvalidInputException("id", StreamRequests.ID_RULE);
         }
         return id;
     }

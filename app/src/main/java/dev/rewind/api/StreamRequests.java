@@ -55,7 +55,10 @@ final class StreamRequests {
                             message = "must be between 1 and " + MAX_RETENTION_DAYS)
                     Integer retentionDays) {}
 
-    /** {@code PATCH /api/streams/{id}}: fields left out (or null) keep their value. */
+    /**
+     * {@code PATCH /api/streams/{id}}: fields left out (or null) keep their value, also inside
+     * {@code viewers}, where a list that is given replaces the stored one.
+     */
     record Update(
             @Pattern(regexp = ".*\\S.*", message = "must not be blank")
                     @Size(max = 200, message = "must be at most 200 characters")

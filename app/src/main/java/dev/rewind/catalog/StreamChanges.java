@@ -1,5 +1,11 @@
 package dev.rewind.catalog;
 
+import java.util.List;
+
 /** What a partial update sets; a null field is left as it is. */
 public record StreamChanges(
-        String title, ViewerPolicy viewers, Integer dvrWindowSeconds, Integer retentionDays) {}
+        String title,
+        List<String> viewerEmails,
+        List<String> viewerDomains,
+        Integer dvrWindowSeconds,
+        Integer retentionDays) {}

@@ -79,7 +79,6 @@ public class StreamRepository {
 
     /** Applies the non-null fields of a change; empty when the stream does not exist. */
     public Mono<Stream> update(String id, StreamChanges changes) {
-        ViewerPolicy viewers = changes.viewers();
         var spec =
                 db.sql(
                                 """
@@ -94,18 +93,8 @@ public class StreamRepository {
                                 """)
                         .bind("id", id);
         spec = bindNullable(spec, "title", changes.title(), String.class);
-        spec =
-                bindNullable(
-                        spec,
-                        "emails",
-                        viewers == null ? null : array(viewers.emails()),
-                        String[].class);
-        spec =
-                bindNullable(
-                        spec,
-                        "domains",
-                        viewers == null ? null : array(viewers.domains()),
-                        String[].class);
+        spec = bindNullable(spec, "emails", array(changes.viewerEmails()), String[].class);
+        spec = bindNullable(spec, "domains", array(changes.viewerDomains()), String[].class);
         spec = bindNullable(spec, "dvr", changes.dvrWindowSeconds(), Integer.class);
         spec = bindNullable(spec, "retention", changes.retentionDays(), Integer.class);
         return spec.fetch().rowsUpdated().filter(rows -> rows > 0).flatMap(rows -> findById(id));
@@ -151,7 +140,7 @@ public class StreamRepository {
     }
 
     private static String[] array(List<String> values) {
-        return values.toArray(String[]::new);
+        return values == null ? null : values.toArray(String[]::new);
     }
 
     private static boolean isIdConflict(Throwable error) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,7 +16,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.resource.NoResourceFoundException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
@@ -53,13 +54,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers,
             HttpStatusCode status,
             ServerWebExchange exchange) {
-        if (causedBy(ex, DataBufferLimitException.class) != null) {
-            return respond(
-                    ProblemDetail.forStatusAndDetail(
-                            HttpStatus.CONTENT_TOO_LARGE,
-                            "The request body is larger than 64 KiB."),
-                    exchange);
-        }
         JacksonException json = causedBy(ex, JacksonException.class);
         if (json != null) {
             return respond(invalid(List.of(describe(json))), exchange);
@@ -77,6 +71,40 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         String reason = ex.getReason() == null ? "The request is malformed." : ex.getReason();
         return respond(invalid(List.of(new FieldProblem("body", reason))), exchange);
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleResponseStatusException(
+            ResponseStatusException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        if (ex.getStatusCode().value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+            return respond(
+                    ProblemDetail.forStatusAndDetail(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "The request body is larger than 64 KiB."),
+                    exchange);
+        }
+        if (ex instanceof NoResourceFoundException) {
+            var request = exchange.getRequest();
+            return respond(
+                    ProblemDetail.forStatusAndDetail(
+                            HttpStatus.NOT_FOUND,
+                            "No such endpoint: "
+                                    + request.getMethod()
+                                    + " "
+                                    + request.getPath()
+                                    + "."),
+                    exchange);
+        }
+        return super.handleResponseStatusException(ex, headers, status, exchange);
+    }
+
+    @ExceptionHandler(InvalidInputException.class)
+    Mono<ResponseEntity<Object>> handleInvalidInput(
+            InvalidInputException ex, ServerWebExchange exchange) {
+        return respond(invalid(List.of(new FieldProblem(ex.field(), ex.expectation()))), exchange);
     }
 
     @ExceptionHandler(StreamIdTakenException.class)
