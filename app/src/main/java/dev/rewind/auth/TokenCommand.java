@@ -45,9 +45,19 @@ public final class TokenCommand {
         this.err = err;
     }
 
-    /** Runs {@code token ...} and returns the process exit code. */
+    /**
+     * Runs {@code token ...} and returns the process exit code. Standard output is kept for the
+     * result: while the command runs, anything else written to it (log lines) goes to standard
+     * error.
+     */
     public static int run(Class<?> application, String[] args) {
-        return new TokenCommand(System.out, System.err).execute(application, args);
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return new TokenCommand(stdout, System.err).execute(application, args);
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     int execute(Class<?> application, String[] args) {
@@ -77,7 +87,9 @@ public final class TokenCommand {
                 .logStartupInfo(false)
                 .properties(
                         Commands.COMMAND_PROPERTY + "=token",
-                        "logging.config=classpath:logback-command.xml")
+                        "logging.level.root=WARN",
+                        // the readiness group names the storage check, which commands do not have
+                        "management.endpoint.health.validate-group-membership=false")
                 .run(settings.toArray(String[]::new));
     }
 
