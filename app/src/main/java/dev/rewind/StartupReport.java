@@ -33,11 +33,15 @@ class StartupReport {
     void report() {
         long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
         log.info(
-                "Rewind ready in {} ms on port {}: database {}; storage {}",
+                "Rewind ready in {} ms on port {}: {}",
                 uptimeMs,
                 environment.getProperty("local.server.port"),
-                database(),
-                store.description());
+                services());
+    }
+
+    /** Which database and object store this server uses, without any credential. */
+    String services() {
+        return "database " + database() + "; storage " + store.description();
     }
 
     private String database() {
