@@ -2,8 +2,6 @@ package dev.rewind.api;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -43,16 +41,9 @@ final class StreamRequests {
                     String id,
             @Valid Viewers viewers,
             @Schema(description = "Seconds of the live broadcast viewers can rewind; 0 = all of it")
-                    @Min(value = 0, message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
-                    @Max(
-                            value = MAX_DVR_WINDOW_SECONDS,
-                            message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
+                    @DvrWindow
                     Integer dvrWindowSeconds,
-            @Schema(description = "Days broadcasts are kept", defaultValue = "30")
-                    @Min(value = 1, message = "must be between 1 and " + MAX_RETENTION_DAYS)
-                    @Max(
-                            value = MAX_RETENTION_DAYS,
-                            message = "must be between 1 and " + MAX_RETENTION_DAYS)
+            @Schema(description = "Days broadcasts are kept", defaultValue = "30") @RetentionDays
                     Integer retentionDays) {}
 
     /**
@@ -64,16 +55,8 @@ final class StreamRequests {
                     @Size(max = 200, message = "must be at most 200 characters")
                     String title,
             @Valid Viewers viewers,
-            @Min(value = 0, message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
-                    @Max(
-                            value = MAX_DVR_WINDOW_SECONDS,
-                            message = "must be between 0 and " + MAX_DVR_WINDOW_SECONDS)
-                    Integer dvrWindowSeconds,
-            @Min(value = 1, message = "must be between 1 and " + MAX_RETENTION_DAYS)
-                    @Max(
-                            value = MAX_RETENTION_DAYS,
-                            message = "must be between 1 and " + MAX_RETENTION_DAYS)
-                    Integer retentionDays) {}
+            @DvrWindow Integer dvrWindowSeconds,
+            @RetentionDays Integer retentionDays) {}
 
     /** Who may watch after signing in; matching is case-insensitive. */
     record Viewers(

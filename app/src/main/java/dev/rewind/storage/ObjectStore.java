@@ -2,6 +2,7 @@ package dev.rewind.storage;
 
 import io.minio.BucketExistsArgs;
 import io.minio.DeleteObjectsArgs;
+import io.minio.DeleteObjectsResponse;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsV2Args;
 import io.minio.ListObjectsV2Response;
@@ -10,6 +11,7 @@ import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.messages.DeleteRequest;
 import io.minio.messages.Item;
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,24 +76,27 @@ public class ObjectStore {
     /** Streams an object's bytes; fails with the client's error when it does not exist. */
     public Flux<DataBuffer> read(String key) {
         var args = GetObjectArgs.builder().bucket(bucket).object(key).build();
-        return call(() -> client.getObject(args))
-                .flatMapMany(
-                        body ->
-                                DataBufferUtils.readInputStream(
-                                                () -> body, buffers, READ_BUFFER_SIZE)
-                                        .subscribeOn(blocking));
+        return call(() -> client.getObject(args)).flatMapMany(this::readBody);
+    }
+
+    /** Reads a response body, which blocks, on the blocking scheduler; closes it when done. */
+    private Flux<DataBuffer> readBody(InputStream body) {
+        return DataBufferUtils.readInputStream(() -> body, buffers, READ_BUFFER_SIZE)
+                .subscribeOn(blocking);
     }
 
     /** Lists the keys under a prefix, following continuation tokens page by page. */
     public Flux<String> list(String prefix) {
         return listPage(prefix, null)
-                .expand(
-                        page ->
-                                page.result().isTruncated()
-                                        ? listPage(prefix, page.result().nextContinuationToken())
-                                        : Mono.empty())
+                .expand(page -> nextPage(prefix, page))
                 .flatMapIterable(page -> page.result().contents())
                 .map(Item::objectName);
+    }
+
+    private Mono<ListObjectsV2Response> nextPage(String prefix, ListObjectsV2Response page) {
+        return page.result().isTruncated()
+                ? listPage(prefix, page.result().nextContinuationToken())
+                : Mono.empty();
     }
 
     /** Deletes every object under a prefix and counts them. */
@@ -115,7 +120,7 @@ public class ObjectStore {
                 .thenReturn((long) keys.size());
     }
 
-    private Mono<Void> failOnErrors(io.minio.DeleteObjectsResponse response) {
+    private Mono<Void> failOnErrors(DeleteObjectsResponse response) {
         var errors = response.result().errors();
         if (errors == null || errors.isEmpty()) {
             return Mono.empty();

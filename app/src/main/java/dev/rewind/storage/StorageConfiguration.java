@@ -11,6 +11,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
@@ -22,6 +23,7 @@ import reactor.util.retry.Retry;
 @ConditionalOnWebApplication
 class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
     @Bean
     ObjectStore objectStore(
@@ -45,34 +47,32 @@ class StorageConfiguration {
     /** Creates the bucket in the background, retrying while the store is unreachable. */
     @Bean
     ApplicationRunner bucketInitializer(ObjectStore store) {
-        return args ->
-                store.ensureBucket()
-                        .retryWhen(
-                                Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
-                                        .maxBackoff(Duration.ofSeconds(30))
-                                        .doBeforeRetry(
-                                                signal ->
-                                                        log.warn(
-                                                                "Bucket check failed (attempt {}),"
-                                                                        + " retrying: {}",
-                                                                signal.totalRetries() + 1,
-                                                                signal.failure().toString())))
-                        .subscribe();
+        return args -> store.ensureBucket().retryWhen(whileUnreachable()).subscribe();
     }
 
     @Bean
     ReactiveHealthIndicator storageHealthIndicator(ObjectStore store) {
-        return () ->
-                store.bucketExists()
-                        .map(
-                                exists ->
-                                        exists
-                                                ? Health.up()
-                                                : Health.down().withDetail("bucket", "missing"))
-                        .map(Health.Builder::build)
-                        .timeout(Duration.ofSeconds(5))
-                        .onErrorResume(
-                                e -> reactor.core.publisher.Mono.just(Health.down(e).build()));
+        return () -> health(store);
+    }
+
+    private static Mono<Health> health(ObjectStore store) {
+        return store.bucketExists()
+                .map(exists -> exists ? Health.up() : Health.down().withDetail("bucket", "missing"))
+                .map(Health.Builder::build)
+                .timeout(HEALTH_TIMEOUT)
+                .onErrorResume(e -> Mono.just(Health.down(e).build()));
+    }
+
+    /** Retries forever, backing off to one attempt every 30 s, with a WARN line per attempt. */
+    private static Retry whileUnreachable() {
+        return Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
+                .maxBackoff(Duration.ofSeconds(30))
+                .doBeforeRetry(
+                        signal ->
+                                log.warn(
+                                        "Bucket check failed (attempt {}), retrying: {}",
+                                        signal.totalRetries() + 1,
+                                        signal.failure().toString()));
     }
 
     private static void requireCredentials(StorageProperties properties) {
