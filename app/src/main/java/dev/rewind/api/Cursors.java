@@ -17,13 +17,21 @@ final class Cursors {
                 .encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decodes a cursor, or answers 400 naming the parameter. */
+    /**
+     * Decodes a cursor, or answers 400 naming the parameter. Only printable ASCII can come out, as
+     * only that goes in.
+     */
     static String decode(String cursor) {
+        String key;
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw invalidCursor();
         }
+        if (!key.matches("[\\x20-\\x7e]{1,200}")) {
+            throw invalidCursor();
+        }
+        return key;
     }
 
     static InvalidInputException invalidCursor() {
@@ -31,11 +39,20 @@ final class Cursors {
                 "cursor", "expected a nextCursor value from a previous page");
     }
 
-    static int checkLimit(int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidInputException(
-                    "limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
+    /** Parses {@code limit} strictly: decimal digits only, 1 to 100; absent means 20. */
+    static int limit(String limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
         }
-        return limit;
+        if (!limit.matches("[0-9]{1,9}")) {
+            throw new InvalidInputException(
+                    "limit", "expected an integer between 1 and " + MAX_LIMIT);
+        }
+        int value = Integer.parseInt(limit);
+        if (value < 1 || value > MAX_LIMIT) {
+            throw new InvalidInputException(
+                    "limit", "must be between 1 and " + MAX_LIMIT + ", got " + value);
+        }
+        return value;
     }
 }

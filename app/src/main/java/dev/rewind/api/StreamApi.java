@@ -8,6 +8,7 @@ import dev.rewind.api.StreamResponses.StreamPage;
 import dev.rewind.api.StreamResponses.StreamView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
@@ -42,7 +43,15 @@ interface StreamApi {
     @ApiResponse(responseCode = "401", description = "No valid bearer token")
     @ApiResponse(responseCode = "403", description = "The token lacks streams:read")
     Mono<StreamPage> listStreams(
-            @Parameter(description = "Page size, 1 to 100") int limit,
+            @Parameter(
+                            description = "Page size",
+                            schema =
+                                    @Schema(
+                                            type = "integer",
+                                            minimum = "1",
+                                            maximum = "100",
+                                            defaultValue = "20"))
+                    String limit,
             @Parameter(description = "nextCursor of the previous page") String cursor);
 
     @Operation(summary = "Get a stream", description = "Never includes the stream key.")
@@ -95,6 +104,14 @@ interface StreamApi {
     @ApiResponse(responseCode = "404", description = "No such stream")
     Mono<BroadcastPage> listBroadcasts(
             String id,
-            @Parameter(description = "Page size, 1 to 100") int limit,
+            @Parameter(
+                            description = "Page size",
+                            schema =
+                                    @Schema(
+                                            type = "integer",
+                                            minimum = "1",
+                                            maximum = "100",
+                                            defaultValue = "20"))
+                    String limit,
             @Parameter(description = "nextCursor of the previous page") String cursor);
 }

@@ -84,9 +84,9 @@ class StreamController implements StreamApi {
     @Override
     @GetMapping
     public Mono<StreamPage> listStreams(
-            @RequestParam(defaultValue = "" + Cursors.DEFAULT_LIMIT) int limit,
+            @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor) {
-        int checked = Cursors.checkLimit(limit);
+        int checked = Cursors.limit(limit);
         long before = cursor == null ? Long.MAX_VALUE : parseSeq(Cursors.decode(cursor));
         return streams.findBySeqLessThan(before, checked + 1)
                 .collectList()
@@ -106,7 +106,9 @@ class StreamController implements StreamApi {
         StreamRequests.Viewers viewers = request.viewers();
         var changes =
                 new StreamChanges(
-                        request.title() == null ? null : request.title().strip(),
+                        request.title() == null
+                                ? null
+                                : StreamRequests.normalizeTitle(request.title()),
                         viewers == null ? null : normalizedOrNull(viewers.emails()),
                         viewers == null ? null : normalizedOrNull(viewers.domains()),
                         request.dvrWindowSeconds(),
@@ -146,9 +148,9 @@ class StreamController implements StreamApi {
     @GetMapping("/{id}/broadcasts")
     public Mono<BroadcastPage> listBroadcasts(
             @PathVariable String id,
-            @RequestParam(defaultValue = "" + Cursors.DEFAULT_LIMIT) int limit,
+            @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor) {
-        int checked = Cursors.checkLimit(limit);
+        int checked = Cursors.limit(limit);
         return existing(id)
                 .flatMap(stream -> broadcastsPage(stream, cursor, checked).collectList())
                 .map(page -> views.broadcastPage(id, page, checked));
@@ -173,7 +175,7 @@ class StreamController implements StreamApi {
     private Mono<Stream> insert(String id, Create request, String streamKey) {
         return streams.insert(
                 id,
-                request.title().strip(),
+                StreamRequests.normalizeTitle(request.title()),
                 StreamKeys.sha256(streamKey),
                 request.viewers() == null ? ViewerPolicy.NOBODY : policy(request.viewers()),
                 request.dvrWindowSeconds() == null ? 0 : request.dvrWindowSeconds(),

@@ -2,7 +2,6 @@ package dev.rewind.api;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -18,8 +17,10 @@ final class StreamRequests {
                     + " digit";
     static final String DOMAIN_PATTERN =
             "^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
+    // A dot-atom local part (RFC 5322: no leading, trailing or doubled dots) and a host name.
     static final String EMAIL_PATTERN =
-            "^(?=.{3,254}$)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@"
+            "^(?=.{3,254}$)(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+                    + "(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
                     + "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
     static final int MAX_DVR_WINDOW_SECONDS = 86_400;
     static final int MAX_RETENTION_DAYS = 3_650;
@@ -27,11 +28,28 @@ final class StreamRequests {
 
     private StreamRequests() {}
 
+    /** Removes a title's leading and trailing white space, no-break spaces included. */
+    static String normalizeTitle(String title) {
+        int start = 0;
+        int end = title.length();
+        while (start < end && isSpace(title.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(title.charAt(end - 1))) {
+            end--;
+        }
+        return title.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
     /** {@code POST /api/streams}. */
     record Create(
             @Schema(description = "What viewers see as the stream's name", example = "All hands")
-                    @NotBlank(message = "is required and must not be blank")
-                    @Size(max = 200, message = "must be at most 200 characters")
+                    @NotNull(message = "is required")
+                    @Title
                     String title,
             @Schema(
                             description = "Public id; a short random one is generated when absent",
@@ -51,9 +69,7 @@ final class StreamRequests {
      * {@code viewers}, where a list that is given replaces the stored one.
      */
     record Update(
-            @Pattern(regexp = ".*\\S.*", message = "must not be blank")
-                    @Size(max = 200, message = "must be at most 200 characters")
-                    String title,
+            @Title String title,
             @Valid Viewers viewers,
             @DvrWindow Integer dvrWindowSeconds,
             @RetentionDays Integer retentionDays) {}

@@ -31,7 +31,10 @@ public class StreamRepository {
         this.transaction = transaction;
     }
 
-    /** Inserts a stream; fails with {@link StreamIdTakenException} when the id is in use. */
+    /**
+     * Inserts a stream and returns it as inserted, even if another request deletes it at once;
+     * fails with {@link StreamIdTakenException} when the id is in use.
+     */
     public Mono<Stream> insert(
             String id,
             String title,
@@ -41,10 +44,15 @@ public class StreamRepository {
             int retentionDays) {
         return db.sql(
                         """
-                        insert into streams (id, title, stream_key_sha256, viewer_emails,
-                            viewer_domains, dvr_window_seconds, retention_days)
-                        values (:id, :title, :key, :emails, :domains, :dvr, :retention)
-                        """)
+                        with s as (
+                            insert into streams (id, title, stream_key_sha256, viewer_emails,
+                                viewer_domains, dvr_window_seconds, retention_days)
+                            values (:id, :title, :key, :emails, :domains, :dvr, :retention)
+                            returning *)
+                        select
+                        """
+                                + COLUMNS
+                                + " from s")
                 .bind("id", id)
                 .bind("title", title)
                 .bind("key", streamKeySha256)
@@ -52,9 +60,9 @@ public class StreamRepository {
                 .bind("domains", viewers.domains().toArray(String[]::new))
                 .bind("dvr", dvrWindowSeconds)
                 .bind("retention", retentionDays)
-                .then()
-                .onErrorMap(StreamRepository::isIdConflict, e -> new StreamIdTakenException(id))
-                .then(findById(id));
+                .map(StreamRepository::toStream)
+                .one()
+                .onErrorMap(StreamRepository::isIdConflict, e -> new StreamIdTakenException(id));
     }
 
     public Mono<Stream> findById(String id) {
@@ -82,22 +90,27 @@ public class StreamRepository {
         var spec =
                 db.sql(
                                 """
-                                update streams set
-                                    title = coalesce(:title, title),
-                                    viewer_emails = coalesce(:emails, viewer_emails),
-                                    viewer_domains = coalesce(:domains, viewer_domains),
-                                    dvr_window_seconds = coalesce(:dvr, dvr_window_seconds),
-                                    retention_days = coalesce(:retention, retention_days),
-                                    updated_at = now()
-                                where id = :id
-                                """)
+                                with s as (
+                                    update streams set
+                                        title = coalesce(:title, title),
+                                        viewer_emails = coalesce(:emails, viewer_emails),
+                                        viewer_domains = coalesce(:domains, viewer_domains),
+                                        dvr_window_seconds = coalesce(:dvr, dvr_window_seconds),
+                                        retention_days = coalesce(:retention, retention_days),
+                                        updated_at = now()
+                                    where id = :id
+                                    returning *)
+                                select
+                                """
+                                        + COLUMNS
+                                        + " from s")
                         .bind("id", id);
         spec = bindNullable(spec, "title", changes.title(), String.class);
         spec = bindNullable(spec, "emails", array(changes.viewerEmails()), String[].class);
         spec = bindNullable(spec, "domains", array(changes.viewerDomains()), String[].class);
         spec = bindNullable(spec, "dvr", changes.dvrWindowSeconds(), Integer.class);
         spec = bindNullable(spec, "retention", changes.retentionDays(), Integer.class);
-        return spec.fetch().rowsUpdated().filter(rows -> rows > 0).flatMap(rows -> findById(id));
+        return spec.map(StreamRepository::toStream).one();
     }
 
     /** Replaces the stream key hash; false when the stream does not exist. */

@@ -1,6 +1,7 @@
 package dev.rewind.web;
 
 import dev.rewind.catalog.StreamIdTakenException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,11 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -101,6 +105,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleResponseStatusException(ex, headers, status, exchange);
     }
 
+    @Override
+    protected Mono<ResponseEntity<Object>> handleUnsupportedMediaTypeStatusException(
+            UnsupportedMediaTypeStatusException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        String sent = ex.getContentType() == null ? "none" : ex.getContentType().toString();
+        var problem =
+                ProblemDetail.forStatusAndDetail(
+                        status,
+                        "The body must be one of "
+                                + ex.getSupportedMediaTypes()
+                                + "; Content-Type was "
+                                + sent
+                                + ".");
+        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        return Mono.just(ResponseEntity.status(status).headers(headers).body(problem));
+    }
+
     @ExceptionHandler(InvalidInputException.class)
     Mono<ResponseEntity<Object>> handleInvalidInput(
             InvalidInputException ex, ServerWebExchange exchange) {
@@ -147,11 +170,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return new FieldProblem(
                     field, "unknown field (expected one of " + unknown.getKnownPropertyIds() + ")");
         }
+        if (String.valueOf(error.getOriginalMessage()).startsWith("Trailing token")) {
+            return new FieldProblem("body", "unexpected content after the JSON value");
+        }
         if (error instanceof MismatchedInputException mismatch
                 && mismatch.getTargetType() != null) {
             return new FieldProblem(
                     field.isEmpty() ? "body" : field,
                     "expected " + expected(mismatch.getTargetType()));
+        }
+        if (error instanceof InputCoercionException number) {
+            String name = field.isEmpty() ? currentName(number) : field;
+            return new FieldProblem(name == null ? "body" : name, "number out of range");
+        }
+        if (String.valueOf(error.getOriginalMessage()).startsWith("Duplicate")) {
+            String name = error instanceof StreamReadException read ? currentName(read) : null;
+            return new FieldProblem("body", "field " + name + " appears twice");
         }
         if (error instanceof StreamReadException read && read.getLocation() != null) {
             return new FieldProblem(
@@ -162,6 +196,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                             + read.getLocation().getColumnNr());
         }
         return new FieldProblem(field.isEmpty() ? "body" : field, "could not be read as JSON");
+    }
+
+    /** The name of the field the parser was reading when it failed, if it still knows. */
+    private static String currentName(StreamReadException error) {
+        JsonParser parser = error.processor();
+        return parser == null ? null : parser.currentName();
     }
 
     /** The JSON path of the failing value, such as {@code viewers.emails[2]}. */
@@ -214,7 +254,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static Mono<ResponseEntity<Object>> respond(
             ProblemDetail problem, ServerWebExchange exchange) {
-        problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
         return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
     }
 

@@ -3,6 +3,7 @@ package dev.rewind.web;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
@@ -21,6 +22,7 @@ class JsonConfiguration {
                 builder.enable(
                                 DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                                 DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                         .withCoercionConfig(
                                 LogicalType.Integer,
                                 config ->

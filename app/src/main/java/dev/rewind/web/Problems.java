@@ -2,7 +2,7 @@ package dev.rewind.web;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -24,7 +24,7 @@ public class Problems {
     }
 
     /** Answers the exchange with a problem of this status and detail. */
-    public Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail) {
+    public Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
         ServerHttpResponse response = exchange.getResponse();

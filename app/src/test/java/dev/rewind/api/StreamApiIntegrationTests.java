@@ -131,6 +131,15 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
     }
 
     @Test
+    void titlesCountCharactersNotCodeUnits() {
+        String emoji = "\uD83C\uDFA5".repeat(200);
+
+        String json = body(post("/api/streams", writer, "{\"title\": \"" + emoji + "\"}"));
+
+        assertThat((String) JsonPath.read(json, "$.title")).isEqualTo(emoji);
+    }
+
+    @Test
     void createWithATakenIdIsAConflict() {
         String id = createStream();
 
@@ -166,9 +175,21 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
                     domain with a scheme      | {"title": "t", "viewers": {"domains": ["a:b.io"]}}  | viewers.domains[0]
                     malformed JSON            | {"title":                                        | body
                     trailing garbage          | {"title": "t"} x                                 | body
+                    a second JSON value       | {"title": "t"} {"title": "u"}                    | body
+                    duplicate field           | {"title": "t", "title": "u"}                     | body
+                    DVR window beyond int     | {"title": "t", "dvrWindowSeconds": 2147483648}   | dvrWindowSeconds
+                    retention beyond long     | {"title": "t", "retentionDays": 99999999999999999999} | retentionDays
+                    NUL in title              | {"title": "a\\u0000b"}                           | title
+                    newline in title          | {"title": "two\\nlines"}                         | title
+                    em space title            | {"title": "\\u2003"}                             | title
+                    no-break space title      | {"title": "\\u00a0"}                             | title
+                    lone surrogate title      | {"title": "\\ud800"}                             | title
+                    201 emoji title           | {"title": "%e"}                                  | title
+                    e-mail with double dot    | {"title": "t", "viewers": {"emails": ["a..b@b.co"]}} | viewers.emails[0]
+                    e-mail with leading dot   | {"title": "t", "viewers": {"emails": [".a@b.co"]}}  | viewers.emails[0]
                     """)
     void createRejectsInvalidInputNamingTheField(String name, String body, String field) {
-        String json = body.replace("%s", "t".repeat(201));
+        String json = body.replace("%s", "t".repeat(201)).replace("%e", "\uD83C\uDFA5".repeat(201));
 
         problem(post("/api/streams", writer, json), 400)
                 .jsonPath("$.title")
@@ -179,6 +200,24 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
                 .value(message -> assertThat((String) message).isNotBlank())
                 .jsonPath("$.detail")
                 .value(detail -> assertThat((String) detail).startsWith(field + ": "));
+    }
+
+    @Test
+    void contentAfterTheJsonValueIsNamedAsSuch() {
+        problem(post("/api/streams", writer, "{\"title\": \"a\"} {\"title\": \"b\"}"), 400)
+                .jsonPath("$.detail")
+                .isEqualTo("body: unexpected content after the JSON value");
+        problem(post("/api/streams", writer, "{\"title\": \"a\", \"title\": \"b\"}"), 400)
+                .jsonPath("$.detail")
+                .isEqualTo("body: field title appears twice");
+        problem(
+                        post(
+                                "/api/streams",
+                                writer,
+                                "{\"title\": \"a\", \"retentionDays\": 4294967296}"),
+                        400)
+                .jsonPath("$.detail")
+                .isEqualTo("retentionDays: number out of range");
     }
 
     @Test
@@ -303,6 +342,9 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
         "limit=0, limit",
         "limit=101, limit",
         "limit=many, limit",
+        "limit=0x10, limit",
+        "limit=+5, limit",
+        "limit=%230, limit",
         "cursor=%%%, cursor",
         "cursor=eA, cursor"
     })
@@ -391,6 +433,12 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
                 .jsonPath("$.errors[0].field")
                 .isEqualTo("retentionDays");
         problem(patch("/api/streams/" + id, writer, "{\"title\": \" \"}"), 400);
+        problem(patch("/api/streams/" + id, writer, "{\"title\": \"\\u2003\"}"), 400)
+                .jsonPath("$.errors[0].message")
+                .isEqualTo("must not be blank");
+        problem(patch("/api/streams/" + id, writer, "{\"title\": \"a\\u0000b\"}"), 400)
+                .jsonPath("$.errors[0].message")
+                .isEqualTo("must be a single line without control characters");
         problem(patch("/api/streams/" + id, writer, "{\"id\": \"other\"}"), 400)
                 .jsonPath("$.errors[0].field")
                 .isEqualTo("id");
@@ -492,6 +540,10 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
         get("/api/streams/" + id, reader).expectBody().jsonPath("$.state").isEqualTo("live");
 
         problem(get("/api/streams/no-such-stream/broadcasts", reader), 404);
+        String nulCursor = Cursors.encode("2026-01-01T00:00:00Z \0");
+        problem(get("/api/streams/" + id + "/broadcasts?cursor=" + nulCursor, reader), 400)
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("cursor");
         problem(get("/api/streams/" + id + "/broadcasts?cursor=bm9wZQ", reader), 400);
     }
 
@@ -513,6 +565,14 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
             }
         }
         assertThat(missing).as("statuses answered but not documented").isEmpty();
+
+        String stream = body(get("/api/streams/" + createStream(), reader));
+        Map<String, Object> answered = JsonPath.read(stream, "$");
+        Map<String, Object> documented =
+                JsonPath.read(spec, "$.components.schemas.Stream.properties");
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(answered.keySet());
+        Map<String, Object> ingest = JsonPath.read(spec, "$.components.schemas.Ingest.properties");
+        assertThat(ingest.keySet()).containsExactlyInAnyOrder("rtmpUrl", "rtmpsUrl", "streamKey");
         assertThat(observed.stream().map(Observed::status).distinct())
                 .contains(200, 201, 204, 400, 401, 403, 404, 409, 413, 415);
     }
