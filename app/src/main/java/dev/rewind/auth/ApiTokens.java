@@ -77,6 +77,11 @@ public class ApiTokens {
         return repository.revoke(id);
     }
 
+    /** Revokes every unexpired token minted with this description. */
+    Mono<Long> revokeByDescription(String description) {
+        return repository.revokeByDescription(description);
+    }
+
     public Flux<ApiTokenRecord> listUnexpired() {
         return repository.findUnexpired();
     }
@@ -89,9 +94,9 @@ public class ApiTokens {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(properties.apiTokenMaxTtl()) > 0) {
             throw new IllegalArgumentException(
                     "ttl "
-                            + ttl
+                            + describe(ttl)
                             + " (expected more than 0 and at most "
-                            + properties.apiTokenMaxTtl()
+                            + describe(properties.apiTokenMaxTtl())
                             + ", rewind.security.api-token-max-ttl)");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -104,6 +109,20 @@ public class ApiTokens {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .build();
+    }
+
+    /** A duration the way an operator writes one: 90d, 12h, 30m or 45s. */
+    static String describe(Duration duration) {
+        if (duration.toSeconds() % 86_400 == 0) {
+            return duration.toDays() + "d";
+        }
+        if (duration.toSeconds() % 3_600 == 0) {
+            return duration.toHours() + "h";
+        }
+        if (duration.toSeconds() % 60 == 0) {
+            return duration.toMinutes() + "m";
+        }
+        return duration.toSeconds() + "s";
     }
 
     private Mono<MintedToken> record(

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 @ConditionalOnWebApplication
 class DevelopmentToken {
     static final Duration TTL = Duration.ofDays(1);
+    static final String DESCRIPTION = "embedded mode start-up token";
     private static final Logger log = LoggerFactory.getLogger(DevelopmentToken.class);
 
     private final ApiTokens tokens;
@@ -37,7 +38,8 @@ class DevelopmentToken {
         if (embedded.getIfAvailable() == null) {
             return;
         }
-        tokens.mint(List.of(ApiTokens.READ, ApiTokens.WRITE), TTL, "embedded mode start-up token")
+        tokens.revokeByDescription(DESCRIPTION)
+                .then(tokens.mint(List.of(ApiTokens.READ, ApiTokens.WRITE), TTL, DESCRIPTION))
                 .subscribe(this::print, e -> log.warn("Could not mint the start-up API token", e));
     }
 

@@ -2,6 +2,7 @@ package dev.rewind.auth;
 
 import dev.rewind.config.RewindProperties;
 import dev.rewind.web.Problems;
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -40,6 +41,8 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     private static final String READ = "SCOPE_" + ApiTokens.READ;
     private static final String WRITE = "SCOPE_" + ApiTokens.WRITE;
+    // Rewind both issues and checks these tokens, so the only skew is between replicas' clocks.
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(
@@ -90,7 +93,7 @@ class SecurityConfiguration {
                         .build();
         nimbus.setJwtValidator(
                 new DelegatingOAuth2TokenValidator<>(
-                        JwtValidators.createDefault(),
+                        new JwtTimestampValidator(CLOCK_SKEW),
                         new JwtIssuerValidator(rewind.baseUrl()),
                         new JwtAudienceValidator(ApiTokens.AUDIENCE),
                         new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),

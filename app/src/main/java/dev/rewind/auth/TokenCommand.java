@@ -4,6 +4,7 @@ import dev.rewind.config.Commands;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -88,6 +89,8 @@ public final class TokenCommand {
                 .properties(
                         Commands.COMMAND_PROPERTY + "=token",
                         "logging.level.root=WARN",
+                        // a command needs a handful of beans: create only those it uses
+                        "spring.main.lazy-initialization=true",
                         // the readiness group names the storage check, which commands do not have
                         "management.endpoint.health.validate-group-membership=false")
                 .run(settings.toArray(String[]::new));
@@ -99,8 +102,8 @@ public final class TokenCommand {
                         minted -> {
                             out.println(minted.token());
                             err.printf(
-                                    "Created API token %s (%s), expires %s. Revoke it with:"
-                                            + " java -jar rewind.jar token revoke %s%n",
+                                    "Created API token %s (%s), expires %s; revoke it with"
+                                            + " 'token revoke %s'.%n",
                                     minted.id(),
                                     String.join(" ", minted.scopes()),
                                     minted.expiresAt(),
@@ -157,9 +160,9 @@ public final class TokenCommand {
             for (int i = 2; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "--scope" -> scopes.addAll(List.of(value(args, ++i, arg).split("[ ,]+")));
+                    case "--scope" -> scopes.addAll(scopes(value(args, ++i, arg)));
                     case "--ttl" -> ttl = parseTtl(value(args, ++i, arg));
-                    case "--description" -> description = value(args, ++i, arg);
+                    case "--description" -> description = description(value(args, ++i, arg));
                     default -> {
                         if (arg.startsWith("--") && arg.contains("=")) {
                             settings.add(arg);
@@ -173,12 +176,16 @@ public final class TokenCommand {
             }
             return switch (args[1]) {
                 case "create" -> {
-                    if (scopes.isEmpty() || ttl == null || !positional.isEmpty()) {
+                    noneLeft(positional);
+                    if (scopes.isEmpty() || ttl == null) {
                         throw new IllegalArgumentException("create needs --scope and --ttl");
                     }
                     yield new Invocation("create", scopes, ttl, description, null, settings);
                 }
-                case "list" -> new Invocation("list", scopes, null, null, null, settings);
+                case "list" -> {
+                    noneLeft(positional);
+                    yield new Invocation("list", scopes, null, null, null, settings);
+                }
                 case "revoke" -> {
                     if (positional.size() != 1) {
                         throw new IllegalArgumentException("revoke needs exactly one token id");
@@ -197,6 +204,25 @@ public final class TokenCommand {
                 case "list" -> command.list(tokens);
                 default -> command.revoke(tokens, id);
             };
+        }
+
+        private static void noneLeft(List<String> positional) {
+            if (!positional.isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument " + positional.get(0));
+            }
+        }
+
+        private static List<String> scopes(String value) {
+            return Arrays.stream(value.strip().split("[ ,]+")).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** A description is shown on one line of {@code token list}; keep it to one. */
+        private static String description(String value) {
+            if (value.length() > 200 || value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(
+                        "--description must be one line of at most 200 characters");
+            }
+            return value;
         }
 
         private static String value(String[] args, int index, String option) {

@@ -72,6 +72,19 @@ public class ApiTokenRepository {
                 .map(rows -> rows > 0);
     }
 
+    /** Revokes every unexpired token with this description; emits how many. */
+    public Mono<Long> revokeByDescription(String description) {
+        return db.sql(
+                        """
+                        update api_tokens set revoked_at = now()
+                        where description = :description and revoked_at is null
+                          and expires_at > now()
+                        """)
+                .bind("description", description)
+                .fetch()
+                .rowsUpdated();
+    }
+
     private static ApiTokenRecord toRecord(Readable row) {
         return new ApiTokenRecord(
                 row.get("id", String.class),

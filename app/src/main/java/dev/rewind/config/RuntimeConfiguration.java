@@ -1,6 +1,8 @@
 package dev.rewind.config;
 
 import java.time.Clock;
+import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
@@ -12,6 +14,15 @@ import reactor.core.scheduler.Schedulers;
  */
 @Configuration(proxyBeanMethods = false)
 class RuntimeConfiguration {
+
+    /**
+     * Migrations run even in a context that creates its beans lazily, as operator commands do, so
+     * that a command never meets an older schema than the jar expects.
+     */
+    @Bean
+    static LazyInitializationExcludeFilter migrationsAreNeverLazy() {
+        return LazyInitializationExcludeFilter.forBeanTypes(FlywayMigrationInitializer.class);
+    }
 
     @Bean
     Clock clock() {

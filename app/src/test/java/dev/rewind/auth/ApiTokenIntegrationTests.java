@@ -206,7 +206,7 @@ class ApiTokenIntegrationTests extends RewindIntegrationTest {
                                 apiTokens
                                         .mint(List.of(ApiTokens.READ), Duration.ofDays(366), null)
                                         .block())
-                .hasMessageContaining("at most PT8760H");
+                .hasMessageContaining("at most 365d");
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> apiTokens.mint(List.of(ApiTokens.READ), Duration.ZERO, null).block())
                 .hasMessageContaining("expected more than 0");

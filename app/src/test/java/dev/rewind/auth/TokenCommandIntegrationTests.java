@@ -7,7 +7,9 @@ import dev.rewind.RewindIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -100,6 +102,42 @@ class TokenCommandIntegrationTests extends RewindIntegrationTest {
                 run("token", "create", "--scope", "streams:read", "--ttl", "400d", DATA_DIR);
         assertThat(tooLong.code()).isEqualTo(2);
         assertThat(tooLong.err()).contains("rewind.security.api-token-max-ttl");
+    }
+
+    @Test
+    void aDataDirectoryWithoutADatabaseIsNamedRatherThanCreated(@TempDir Path empty) {
+        Result created =
+                run(
+                        "token",
+                        "create",
+                        "--scope",
+                        "streams:read",
+                        "--ttl",
+                        "1h",
+                        "--rewind.data-dir=" + empty);
+
+        assertThat(created.code()).isEqualTo(1);
+        assertThat(created.err()).contains("no Rewind database in").contains("--rewind.data-dir");
+        assertThat(created.out()).isEmpty();
+    }
+
+    @Test
+    void extraArgumentsAndMultiLineDescriptionsAreRefused() {
+        assertThat(run("token", "create", "--scope", "streams:read", "--ttl", "1h", "extra").err())
+                .contains("unexpected argument extra");
+        assertThat(run("token", "list", "extra").err()).contains("unexpected argument extra");
+        assertThat(
+                        run(
+                                        "token",
+                                        "create",
+                                        "--scope",
+                                        "streams:read",
+                                        "--ttl",
+                                        "1h",
+                                        "--description",
+                                        "a\nb")
+                                .err())
+                .contains("--description must be one line");
     }
 
     @Test
