@@ -27,6 +27,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import reactor.core.publisher.Flux;
 
 /**
@@ -74,6 +75,21 @@ class SecurityConfiguration {
                                 handling.authenticationEntryPoint(unauthorized(problems))
                                         .accessDeniedHandler(forbidden(problems)))
                 .build();
+    }
+
+    /**
+     * Answers requests that Spring Security's firewall rejects (encoded slashes, {@code ..},
+     * unusual methods) with a problem detail instead of an empty 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler rejectedRequests(Problems problems) {
+        return (exchange, rejected) -> {
+            HttpStatus status =
+                    rejected.getMessage().contains("HTTP method")
+                            ? HttpStatus.METHOD_NOT_ALLOWED
+                            : HttpStatus.BAD_REQUEST;
+            return problems.write(exchange, status, rejected.getMessage());
+        };
     }
 
     /**
