@@ -1,5 +1,6 @@
 package dev.rewind.config;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -282,7 +283,9 @@ public final class EmbeddedPostgres {
     }
 
     private static void untar(InputStream archive, Path target) throws IOException {
-        try (var tar = new TarArchiveInputStream(new XZInputStream(archive))) {
+        try (var tar =
+                new TarArchiveInputStream(
+                        new XZInputStream(new BufferedInputStream(archive, 1 << 16)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = target.resolve(entry.getName()).normalize();
