@@ -1,5 +1,7 @@
 package dev.rewind.auth;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -38,13 +40,13 @@ public class SigningKeys {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     static final Duration REFRESH = Duration.ofMinutes(1);
     private static final Duration UNKNOWN_KID_REFRESH = Duration.ofSeconds(5);
+    private static final String CACHE_KEY = "keys";
 
     private final SigningKeyRepository repository;
     private final MasterKey masterKey;
     private final SigningKeyProperties properties;
     private final Clock clock;
-    private final Mono<KeySet> keys;
-    private volatile boolean reloadRequested;
+    private final AsyncLoadingCache<String, KeySet> cache;
 
     SigningKeys(
             SigningKeyRepository repository,
@@ -55,50 +57,52 @@ public class SigningKeys {
         this.masterKey = masterKey;
         this.properties = properties;
         this.clock = clock;
-        this.keys = Mono.defer(this::load).cacheInvalidateIf(this::isStale);
+        // One entry: Caffeine runs one load at a time and drops a load that failed.
+        this.cache =
+                Caffeine.newBuilder()
+                        .expireAfterWrite(REFRESH)
+                        .buildAsync((key, executor) -> load().toFuture());
     }
 
     /** Signs the claims with the current key. */
     public Mono<SignedToken> sign(JWTClaimsSet claims) {
-        return keys.map(keySet -> keySet.sign(claims));
+        return keys().map(keySet -> keySet.sign(claims));
     }
 
     /** The keys that may have signed a token with this key id; empty when none is usable. */
     public Flux<JWK> verificationKeys(String kid) {
-        return keys.flatMap(keySet -> keySet.contains(kid) ? Mono.just(keySet) : reloadFor(keySet))
+        return keys().flatMap(
+                        keySet -> keySet.contains(kid) ? Mono.just(keySet) : reloadFor(keySet))
                 .flatMapMany(keySet -> Flux.fromIterable(keySet.matching(kid)));
     }
 
     /** The public halves of every usable key, for {@code /.well-known/jwks.json}. */
     public Mono<JWKSet> publicKeys() {
-        return keys.map(keySet -> new JWKSet(keySet.verifying()));
+        return keys().map(keySet -> new JWKSet(keySet.verifying()));
     }
 
     /** Starts a new key now, retiring the current one; the next request sees it. */
     Mono<Void> rotate() {
-        return createKey(Duration.ZERO).doOnSuccess(done -> reloadRequested = true);
+        return createKey(Duration.ZERO).doOnSuccess(done -> reload());
     }
 
     /** Forgets the keys held in memory, so that the next request reads them again. */
     void reload() {
-        reloadRequested = true;
+        cache.synchronous().invalidate(CACHE_KEY);
     }
 
+    private Mono<KeySet> keys() {
+        return Mono.fromFuture(() -> cache.get(CACHE_KEY), true);
+    }
+
+    /** Reads the keys again for an unknown key id, unless they were read moments ago. */
     private Mono<KeySet> reloadFor(KeySet current) {
-        if (Duration.between(current.loadedAt(), clock.instant()).compareTo(UNKNOWN_KID_REFRESH)
-                < 0) {
+        Duration age = Duration.between(current.loadedAt(), clock.instant());
+        if (age.compareTo(UNKNOWN_KID_REFRESH) < 0) {
             return Mono.just(current);
         }
-        reloadRequested = true;
-        return keys;
-    }
-
-    private boolean isStale(KeySet keySet) {
-        if (reloadRequested) {
-            reloadRequested = false;
-            return true;
-        }
-        return Duration.between(keySet.loadedAt(), clock.instant()).compareTo(REFRESH) >= 0;
+        cache.synchronous().asMap().remove(CACHE_KEY, current);
+        return keys();
     }
 
     private Mono<KeySet> load() {

@@ -151,6 +151,22 @@ class ApiTokenIntegrationTests extends RewindIntegrationTest {
         assertRefused(sign(stranger, realKid, claims().build()));
     }
 
+    /** An unknown key id seen more than 5 s after the keys were read makes them be read again. */
+    @Test
+    void anUnknownKidLongAfterTheLastReadReloadsTheKeys() throws Exception {
+        String valid = writeToken();
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("late-unknown-kid").generate();
+        signingKeys.reload();
+        assertAccepted(valid);
+
+        Thread.sleep(5_500);
+
+        assertRefused(sign(stranger, "late-unknown-kid", claims().build()));
+        assertAccepted(valid);
+        signingKeys.reload();
+        assertAccepted(valid);
+    }
+
     @Test
     void anHmacTokenKeyedWithThePublicKeyIsRefused() throws Exception {
         String json =
