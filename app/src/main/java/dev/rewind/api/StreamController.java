@@ -123,7 +123,8 @@ class StreamController implements StreamApi {
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> deleteStream(@PathVariable String id) {
         return streams.delete(checkId(id))
-                .flatMap(found -> found ? Mono.just(found) : Mono.error(notFound(id)))
+                .filter(Boolean::booleanValue)
+                .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(
                         found -> {
                             log.info(
@@ -139,7 +140,8 @@ class StreamController implements StreamApi {
     public Mono<StreamKey> rotateStreamKey(@PathVariable String id) {
         String streamKey = StreamKeys.generate();
         return streams.replaceStreamKey(checkId(id), StreamKeys.sha256(streamKey))
-                .flatMap(found -> found ? Mono.just(found) : Mono.error(notFound(id)))
+                .filter(Boolean::booleanValue)
+                .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(found -> log.info("Stream {} has a new stream key", id))
                 .thenReturn(new StreamKey(streamKey));
     }

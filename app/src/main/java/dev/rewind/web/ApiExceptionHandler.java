@@ -66,13 +66,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 && ex.getMethodParameter().hasParameterAnnotation(RequestBody.class)) {
             return respond(invalid(List.of(new FieldProblem("body", "is required"))), exchange);
         }
-        if (ex.getMethodParameter() != null && ex.getMethodParameter().getParameterName() != null) {
-            String name = ex.getMethodParameter().getParameterName();
-            String expected = ex.getMethodParameter().getParameterType().getSimpleName();
-            return respond(
-                    invalid(List.of(new FieldProblem(name, "expected " + article(expected)))),
-                    exchange);
-        }
         String reason = ex.getReason() == null ? "The request is malformed." : ex.getReason();
         return respond(invalid(List.of(new FieldProblem("body", reason))), exchange);
     }
@@ -234,13 +227,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "true or false";
         }
         return "an object";
-    }
-
-    private static String article(String type) {
-        return switch (type) {
-            case "int", "Integer", "long", "Long" -> "an integer";
-            default -> "a " + type.toLowerCase();
-        };
     }
 
     private static <T extends Throwable> T causedBy(Throwable error, Class<T> type) {
