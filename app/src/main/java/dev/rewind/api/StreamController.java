@@ -15,6 +15,8 @@ import dev.rewind.catalog.StreamIdTakenException;
 import dev.rewind.catalog.StreamKeys;
 import dev.rewind.catalog.StreamRepository;
 import dev.rewind.catalog.ViewerPolicy;
+import dev.rewind.ingest.Publishers;
+import dev.rewind.ingest.StopReason;
 import dev.rewind.storage.MediaDeletionWorker;
 import dev.rewind.web.InvalidInputException;
 import jakarta.validation.Valid;
@@ -53,14 +55,17 @@ class StreamController implements StreamApi {
     private final StreamRepository streams;
     private final BroadcastRepository broadcasts;
     private final MediaDeletionWorker mediaDeletions;
+    private final Publishers publishers;
     private final StreamViews views;
 
     StreamController(
             StreamRepository streams,
             BroadcastRepository broadcasts,
             MediaDeletionWorker mediaDeletions,
+            Publishers publishers,
             StreamViews views) {
         this.streams = streams;
+        this.publishers = publishers;
         this.broadcasts = broadcasts;
         this.mediaDeletions = mediaDeletions;
         this.views = views;
@@ -131,6 +136,7 @@ class StreamController implements StreamApi {
                                     "Stream {} deleted; its media are deleted in the background",
                                     id);
                             mediaDeletions.wakeUp();
+                            publishers.disconnect(id, StopReason.STREAM_DELETED);
                         })
                 .thenReturn(ResponseEntity.noContent().build());
     }
@@ -139,10 +145,12 @@ class StreamController implements StreamApi {
     @PostMapping("/{id}/stream-key")
     public Mono<StreamKey> rotateStreamKey(@PathVariable String id) {
         String streamKey = StreamKeys.generate();
-        return streams.replaceStreamKey(checkId(id), StreamKeys.sha256(streamKey))
+        byte[] hash = StreamKeys.sha256(streamKey);
+        return streams.replaceStreamKey(checkId(id), hash)
                 .filter(Boolean::booleanValue)
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(found -> log.info("Stream {} has a new stream key", id))
+                .doOnNext(found -> publishers.disconnectUnlessKey(id, hash, StopReason.KEY_ROTATED))
                 .thenReturn(new StreamKey(streamKey));
     }
 

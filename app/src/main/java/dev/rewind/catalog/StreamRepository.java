@@ -113,6 +113,18 @@ public class StreamRepository {
         return spec.map(StreamRepository::toStream).one();
     }
 
+    /** The stream whose key has this SHA-256, if any. */
+    public Mono<StreamKeyMatch> findByStreamKey(byte[] streamKeySha256) {
+        return db.sql("select id, stream_key_sha256 from streams where stream_key_sha256 = :key")
+                .bind("key", streamKeySha256)
+                .map(
+                        row ->
+                                new StreamKeyMatch(
+                                        row.get("id", String.class),
+                                        row.get("stream_key_sha256", byte[].class)))
+                .one();
+    }
+
     /** Replaces the stream key hash; false when the stream does not exist. */
     public Mono<Boolean> replaceStreamKey(String id, byte[] streamKeySha256) {
         return db.sql(

@@ -1,0 +1,13 @@
+package dev.rewind.ingest;
+
+import reactor.core.publisher.Mono;
+
+/** What happens to what presenters publish: packaging implements it. */
+@FunctionalInterface
+public interface PublicationHandler {
+    /**
+     * Consumes a publication's tags until they complete; subscribed when its publish is accepted.
+     * Ending before the tags do, with or without an error, disconnects the presenter.
+     */
+    Mono<Void> handle(Publication publication);
+}

@@ -1,0 +1,26 @@
+package dev.rewind.ingest;
+
+/** Why a publication or an RTMP connection ended. */
+public enum StopReason {
+    CLIENT_CLOSED("client closed"),
+    IDLE("idle"),
+    REPLACED("replaced"),
+    KEY_ROTATED("key rotated"),
+    STREAM_DELETED("stream deleted"),
+    PROTOCOL_ERROR("protocol error"),
+    TIMEOUT("timeout"),
+    REJECTED("rejected"),
+    PACKAGING_FAILED("packaging failed"),
+    SHUTDOWN("server shutdown");
+
+    private final String text;
+
+    StopReason(String text) {
+        this.text = text;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
