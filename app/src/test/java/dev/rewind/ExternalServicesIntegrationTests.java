@@ -130,6 +130,8 @@ class ExternalServicesIntegrationTests {
                 new ArrayList<>(
                         List.of(
                                 "server.port=0",
+                                "rewind.ingest.rtmp-port=0",
+                                "rewind.ingest.rtmps-port=0",
                                 "rewind.data-dir=" + home.resolve("data"),
                                 "spring.r2dbc.url=r2dbc:postgresql://" + host,
                                 "spring.r2dbc.username=" + postgres.user(),

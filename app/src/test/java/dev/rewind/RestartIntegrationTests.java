@@ -123,7 +123,11 @@ class RestartIntegrationTests {
 
     private static ConfigurableApplicationContext start(Path dataDir) {
         return new SpringApplicationBuilder(RewindApplication.class)
-                .run("--rewind.data-dir=" + dataDir, "--server.port=0");
+                .run(
+                        "--rewind.data-dir=" + dataDir,
+                        "--server.port=0",
+                        "--rewind.ingest.rtmp-port=0",
+                        "--rewind.ingest.rtmps-port=0");
     }
 
     private static WebTestClient client(ConfigurableApplicationContext context) {

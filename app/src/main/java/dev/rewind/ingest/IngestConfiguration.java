@@ -6,11 +6,10 @@ import java.io.IOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.publisher.Mono;
 
 /** Wires the RTMP and RTMPS listeners. */
 @Configuration(proxyBeanMethods = false)
@@ -29,7 +28,7 @@ class IngestConfiguration {
             RewindProperties rewind,
             StreamRepository streams,
             Publishers publishers,
-            PublicationHandler handler,
+            ObjectProvider<PublicationHandler> handler,
             Clock clock)
             throws IOException {
         IngestServices services =
@@ -38,7 +37,7 @@ class IngestConfiguration {
                         streams::findByStreamKey,
                         new KeyAttempts(properties.maxFailedKeys()),
                         publishers,
-                        handler,
+                        handler.getIfAvailable(IngestConfiguration::discard),
                         clock);
         String host = rewind.publicUrl().getHost();
         return new IngestServer(
@@ -46,9 +45,7 @@ class IngestConfiguration {
     }
 
     /** Until packaging consumes publications, their tags are read and dropped. */
-    @Bean
-    @ConditionalOnMissingBean
-    PublicationHandler discardingPublicationHandler() {
+    private static PublicationHandler discard() {
         return publication ->
                 publication
                         .tags()
@@ -59,6 +56,6 @@ class IngestConfiguration {
                                                 "Stream {}: {} tags dropped",
                                                 publication.streamId(),
                                                 count))
-                        .then(Mono.empty());
+                        .then();
     }
 }

@@ -7,8 +7,6 @@ import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One presenter's TCP connection: its channel, where it comes from, how Rewind writes to it and why
@@ -19,8 +17,6 @@ final class RtmpConnection {
 
     /** Chunk size Rewind sends with, announced right after connect. */
     static final int OUTBOUND_CHUNK_SIZE = 4096;
-
-    private static final Logger log = LoggerFactory.getLogger(RtmpConnection.class);
 
     private final Channel channel;
     private final boolean secure;
@@ -76,10 +72,7 @@ final class RtmpConnection {
 
     /** Closes the connection once written; the first reason given is the one reported. */
     void close(StopReason reason, String detail) {
-        if (ending.compareAndSet(null, new Ending(reason, detail))
-                && reason == StopReason.PROTOCOL_ERROR) {
-            log.info("{} {}: protocol error: {}", protocol(), remote, detail);
-        }
+        ending.compareAndSet(null, new Ending(reason, detail));
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -1,0 +1,125 @@
+package dev.rewind.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewind.RewindIntegrationTest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+
+/**
+ * Real encoders publish to Rewind; what reaches packaging, written out as FLV, must hold the same
+ * packets with the same timestamps as what they sent.
+ */
+class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+
+    @Autowired IngestServer ingest;
+    @Autowired RecordingPublicationHandler recorder;
+
+    @Test
+    void ffmpegOverRtmpDeliversEveryPacketWithItsTimestamp() throws Exception {
+        assertSamePacketsArrive("rtmp://127.0.0.1:" + ingest.rtmpPort(), "rtmp");
+    }
+
+    @Test
+    void ffmpegOverRtmpsWithTheSelfSignedCertificateDeliversEveryPacket() throws Exception {
+        assertSamePacketsArrive("rtmps://127.0.0.1:" + ingest.rtmpsPort(), "rtmps");
+    }
+
+    @Test
+    void gstreamerRtmp2sinkPublishes() throws Exception {
+        Map<String, Object> stream = createStream("gstreamer");
+        String url = "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key(stream);
+
+        MediaTools.Result result =
+                MediaTools.run(
+                        60,
+                        "gst-launch-1.0",
+                        "-q",
+                        "videotestsrc",
+                        "num-buffers=100",
+                        "!",
+                        "video/x-raw,framerate=25/1",
+                        "!",
+                        "x264enc",
+                        "tune=zerolatency",
+                        "key-int-max=50",
+                        "!",
+                        "h264parse",
+                        "!",
+                        "flvmux",
+                        "name=mux",
+                        "streamable=true",
+                        "!",
+                        "rtmp2sink",
+                        "location=" + url,
+                        "audiotestsrc",
+                        "num-buffers=150",
+                        "!",
+                        "voaacenc",
+                        "!",
+                        "aacparse",
+                        "!",
+                        "mux.");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<FlvTag> tags = recorder.awaitStopped((String) stream.get("id"), PUBLISH_TIMEOUT);
+        Path received = MediaTools.writeFlv(MediaTools.DIRECTORY.resolve("gstreamer.flv"), tags);
+        List<String> packets = MediaTools.packets(received);
+        assertThat(packets.stream().filter(p -> p.startsWith("video"))).hasSize(100);
+        assertThat(packets.stream().filter(p -> p.startsWith("audio"))).isNotEmpty();
+        assertThat(MediaTools.decodeErrors(received)).isEmpty();
+    }
+
+    private void assertSamePacketsArrive(String server, String name) throws Exception {
+        Path source = MediaTools.sourceFlv(4);
+        Map<String, Object> stream = createStream(name);
+
+        MediaTools.Result result =
+                MediaTools.run(
+                        60,
+                        "ffmpeg",
+                        "-v",
+                        "error",
+                        "-i",
+                        source.toString(),
+                        "-c",
+                        "copy",
+                        "-f",
+                        "flv",
+                        server + "/live/" + key(stream));
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<FlvTag> tags = recorder.awaitStopped((String) stream.get("id"), PUBLISH_TIMEOUT);
+        Path received = MediaTools.writeFlv(MediaTools.DIRECTORY.resolve(name + ".flv"), tags);
+        List<String> expected = MediaTools.packets(source);
+        assertThat(expected).hasSizeGreaterThan(200);
+        assertThat(MediaTools.packets(received)).containsExactlyElementsOf(expected);
+        assertThat(MediaTools.decodeErrors(received)).isEmpty();
+    }
+
+    private Map<String, Object> createStream(String title) {
+        return client.post()
+                .uri("/api/streams")
+                .header("Authorization", "Bearer " + writeToken())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("title", title))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+                .returnResult()
+                .getResponseBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String key(Map<String, Object> stream) {
+        return (String) ((Map<String, Object>) stream.get("ingest")).get("streamKey");
+    }
+}

@@ -1,0 +1,129 @@
+package dev.rewind.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real encoders and probes that ingest tests publish and check with. */
+final class MediaTools {
+    static final Path DIRECTORY = Path.of("target/it-media");
+
+    private MediaTools() {}
+
+    /** Output of a finished process. */
+    record Result(int exitCode, String output) {}
+
+    /** Runs a command to completion (at most {@code timeoutSeconds}), stdout and stderr merged. */
+    static Result run(long timeoutSeconds, String... command)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("media-tool", ".log");
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(
+                    String.join(" ", command)
+                            + " ran longer than "
+                            + timeoutSeconds
+                            + " s:\n"
+                            + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        Files.delete(log);
+        return new Result(process.exitValue(), output);
+    }
+
+    /** An H.264/AAC FLV file made by ffmpeg from its test sources; made once per run. */
+    static Path sourceFlv(int seconds) throws IOException, InterruptedException {
+        Path file = DIRECTORY.resolve("source-" + seconds + "s.flv");
+        if (Files.exists(file)) {
+            return file;
+        }
+        Files.createDirectories(DIRECTORY);
+        Result result =
+                run(
+                        120,
+                        "ffmpeg",
+                        "-v",
+                        "error",
+                        "-y",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=320x240:rate=25",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=frequency=440:sample_rate=44100",
+                        "-t",
+                        String.valueOf(seconds),
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "ultrafast",
+                        "-g",
+                        "50",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-c:a",
+                        "aac",
+                        "-b:a",
+                        "64k",
+                        "-f",
+                        "flv",
+                        file.toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return file;
+    }
+
+    /** Writes tags as an FLV file. */
+    static Path writeFlv(Path file, List<FlvTag> tags) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(Flv.header(true, true));
+            for (FlvTag tag : tags) {
+                Flv.write(out, tag);
+            }
+        }
+        return file;
+    }
+
+    /** Every packet of a file, as "codec_type,dts_time" lines, in file order. */
+    static List<String> packets(Path file) throws IOException, InterruptedException {
+        Result result =
+                run(
+                        60,
+                        "ffprobe",
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "packet=codec_type,dts_time",
+                        "-of",
+                        "csv=p=0",
+                        file.toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<String> packets = new ArrayList<>();
+        for (String line : result.output().split("\n")) {
+            if (!line.isBlank()) {
+                packets.add(line.strip());
+            }
+        }
+        return packets;
+    }
+
+    /** Decodes a file completely; returns ffmpeg's error output (empty when it decoded cleanly). */
+    static String decodeErrors(Path file) throws IOException, InterruptedException {
+        Result result = run(120, "ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return result.output().strip();
+    }
+}
