@@ -348,8 +348,15 @@ final class RtmpSession {
                                         started.streamId(),
                                         error.toString()))
                 .onErrorResume(error -> Mono.empty())
-                .doOnTerminate(() -> stop(StopReason.PACKAGING_FAILED))
+                .doOnTerminate(() -> packagingEnded(started))
                 .subscribe();
+    }
+
+    /** Packaging ending a publication that is still live cannot take its media: disconnect. */
+    private void packagingEnded(Publication ended) {
+        if (publication == ended) {
+            stop(StopReason.PACKAGING_FAILED);
+        }
     }
 
     private Mono<Void> data(List<Object> values, RtmpMessage message) {
