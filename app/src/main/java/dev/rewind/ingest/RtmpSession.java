@@ -97,11 +97,12 @@ final class RtmpSession {
         RtmpConnection.Ending ending = connection.ending();
         if (publication != null) {
             endPublication(ending.reason(), ending.detail());
-        } else if (!published) {
+        } else {
             log.info(
-                    "{} {} disconnected without publishing: {}{}",
+                    "{} {} disconnected{}: {}{}",
                     connection.protocol(),
                     connection.remote(),
+                    published ? " after publishing" : " without publishing",
                     ending.reason(),
                     detail(ending.detail()));
         }

@@ -3,10 +3,12 @@ package dev.rewind.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewind.RewindIntegrationTest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
@@ -18,6 +20,7 @@ import org.springframework.http.MediaType;
  */
 class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+    private static final long BACKPRESSURE_BYTES = 48L << 20;
 
     @Autowired IngestServer ingest;
     @Autowired RecordingPublicationHandler recorder;
@@ -75,6 +78,49 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
         assertThat(packets.stream().filter(p -> p.startsWith("video"))).hasSize(100);
         assertThat(packets.stream().filter(p -> p.startsWith("audio"))).isNotEmpty();
         assertThat(MediaTools.decodeErrors(received)).isEmpty();
+    }
+
+    @Test
+    void slowPackagingPausesReadingWithoutLosingMediaOrTimingOutAsIdle() throws Exception {
+        Path source = MediaTools.sourceFlv(4);
+        // enough media that socket buffers cannot hold it: only reading it lets ffmpeg finish
+        long loops = BACKPRESSURE_BYTES / Files.size(source) + 1;
+        Map<String, Object> stream = createStream("backpressure");
+        String id = (String) stream.get("id");
+        recorder.pause(id);
+
+        Process ffmpeg =
+                MediaTools.start(
+                        MediaTools.DIRECTORY.resolve("backpressure.log"),
+                        "ffmpeg",
+                        "-v",
+                        "error",
+                        "-stream_loop",
+                        String.valueOf(loops - 1),
+                        "-i",
+                        source.toString(),
+                        "-c",
+                        "copy",
+                        "-f",
+                        "flv",
+                        "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key(stream));
+        RecordingPublicationHandler.Recording recording =
+                recorder.awaitPublication(id, 0, PUBLISH_TIMEOUT);
+
+        // longer than the idle timeout (10 s): waiting for packaging is not idling
+        assertThat(ffmpeg.waitFor(12, TimeUnit.SECONDS)).as("ffmpeg still sending").isFalse();
+        assertThat(recording.publication().stopped().toFuture()).isNotDone();
+        assertThat(recording.tags()).isEmpty();
+
+        recorder.resume(id);
+        assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(ffmpeg.exitValue()).isZero();
+        assertThat(recording.awaitStopped(PUBLISH_TIMEOUT)).isEqualTo(StopReason.CLIENT_CLOSED);
+        Path received =
+                MediaTools.writeFlv(
+                        MediaTools.DIRECTORY.resolve("backpressure.flv"), recording.tags());
+        assertThat(MediaTools.packets(received))
+                .hasSize((int) loops * MediaTools.packets(source).size());
     }
 
     private void assertSamePacketsArrive(String server, String name) throws Exception {

@@ -42,6 +42,15 @@ final class MediaTools {
         return new Result(process.exitValue(), output);
     }
 
+    /** Starts a command in the background, its output going to {@code log}. */
+    static Process start(Path log, String... command) throws IOException {
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
     /** An H.264/AAC FLV file made by ffmpeg from its test sources; made once per run. */
     static Path sourceFlv(int seconds) throws IOException, InterruptedException {
         Path file = DIRECTORY.resolve("source-" + seconds + "s.flv");

@@ -16,6 +16,7 @@ import reactor.core.publisher.Sinks;
  */
 public class RecordingPublicationHandler implements PublicationHandler {
     private final Map<String, List<Recording>> byStream = new ConcurrentHashMap<>();
+    private final Map<String, Sinks.One<Void>> paused = new ConcurrentHashMap<>();
 
     /** One publication as it was consumed. */
     public static final class Recording {
@@ -48,10 +49,29 @@ public class RecordingPublicationHandler implements PublicationHandler {
                 .add(recording);
         return publication
                 .tags()
+                .delayUntil(tag -> resumed(publication.streamId()))
                 .doOnNext(recording.tags::add)
                 .then(publication.stopped())
                 .doOnNext(recording.stopped::tryEmitValue)
                 .then();
+    }
+
+    /** Stops taking the stream's tags, as a packaging stage that fell behind would. */
+    public void pause(String streamId) {
+        paused.put(streamId, Sinks.one());
+    }
+
+    /** Takes the stream's tags again. */
+    public void resume(String streamId) {
+        Sinks.One<Void> gate = paused.remove(streamId);
+        if (gate != null) {
+            gate.tryEmitEmpty();
+        }
+    }
+
+    private Mono<Void> resumed(String streamId) {
+        Sinks.One<Void> gate = paused.get(streamId);
+        return gate == null ? Mono.empty() : gate.asMono();
     }
 
     /** The stream's publications so far, oldest first. */
