@@ -13,8 +13,9 @@ import java.util.Map;
  * Abort take effect at the very next chunk, even within one TCP read.
  *
  * <p>A chunk is read only once all its bytes are there; until then the buffer is left as it was.
- * Message bodies grow with the chunks that arrive, never from an announced length, and all
- * incomplete messages of a connection together stay under the maximum message size.
+ * A message body starts at 16 KiB at most and doubles as its chunks arrive: the announced length
+ * caps it but never sizes it, and all incomplete messages of a connection together stay under
+ * the maximum message size.
  */
 final class ChunkDecoder {
     static final int DEFAULT_CHUNK_SIZE = 128;
@@ -23,9 +24,20 @@ final class ChunkDecoder {
     private static final int MAX_CHUNK_STREAMS = 256;
     private static final int[] HEADER_SIZES = {11, 7, 3, 0};
 
+    /**
+     * Room given to a message body before its bytes arrive: most audio and video frames fit, so
+     * they are copied once; larger ones double until they reach their announced length. A peer
+     * that opens every chunk stream can make Rewind reserve at most 256 times this.
+     */
+    private static final int FIRST_BODY_SIZE = 16 * 1024;
+
     private final int maxMessageSize;
     private final Clock clock;
-    private final Map<Integer, ChunkStream> streams = new HashMap<>();
+    /** Chunk streams 0..63, the one-byte form every encoder uses, without boxing or hashing. */
+    private final ChunkStream[] oneByteStreams = new ChunkStream[64];
+
+    private final Map<Integer, ChunkStream> widerStreams = new HashMap<>();
+    private int streamCount;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private long incompleteBytes;
 
@@ -188,7 +200,8 @@ final class ChunkDecoder {
                             + ")");
         }
         int current = stream.body == null ? 0 : stream.body.length;
-        int size = (int) Math.min(stream.length, Math.max(current * 2L, stream.received + payload));
+        long doubled = Math.max(current * 2L, FIRST_BODY_SIZE);
+        int size = (int) Math.min(stream.length, Math.max(doubled, stream.received + payload));
         stream.body = stream.body == null ? new byte[size] : Arrays.copyOf(stream.body, size);
     }
 
@@ -200,7 +213,7 @@ final class ChunkDecoder {
     }
 
     private ChunkStream stream(int chunkStreamId, int format) {
-        ChunkStream stream = streams.get(chunkStreamId);
+        ChunkStream stream = existing(chunkStreamId);
         if (stream != null) {
             return stream;
         }
@@ -212,13 +225,25 @@ final class ChunkDecoder {
                             + chunkStreamId
                             + " before any type 0 chunk (expected type 0 first)");
         }
-        if (streams.size() >= MAX_CHUNK_STREAMS) {
+        if (streamCount >= MAX_CHUNK_STREAMS) {
             throw new RtmpProtocolException(
                     "more than " + MAX_CHUNK_STREAMS + " chunk streams on one connection");
         }
         stream = new ChunkStream();
-        streams.put(chunkStreamId, stream);
+        if (chunkStreamId < oneByteStreams.length) {
+            oneByteStreams[chunkStreamId] = stream;
+        } else {
+            widerStreams.put(chunkStreamId, stream);
+        }
+        streamCount++;
         return stream;
+    }
+
+    private ChunkStream existing(int chunkStreamId) {
+        if (chunkStreamId >= 0 && chunkStreamId < oneByteStreams.length) {
+            return oneByteStreams[chunkStreamId];
+        }
+        return widerStreams.get(chunkStreamId);
     }
 
     private static int chunkStreamId(ByteBuf in, int start, int first, int basicSize) {
@@ -234,7 +259,7 @@ final class ChunkDecoder {
         if (message.type() == RtmpMessage.SET_CHUNK_SIZE) {
             chunkSize = clampChunkSize(int32(message));
         } else if (message.type() == RtmpMessage.ABORT) {
-            ChunkStream stream = streams.get(int32(message));
+            ChunkStream stream = existing(int32(message));
             if (stream != null && stream.inProgress) {
                 dropIncomplete(stream);
             }
