@@ -16,7 +16,9 @@ import java.util.Map;
  * string → {@link String}, object → {@link Map} (insertion-ordered), null → {@code null}, undefined
  * → {@link #UNDEFINED}, ECMA array → {@link EcmaArray}, strict array → {@link List}, date → {@link
  * Date}, unsupported → {@link #UNSUPPORTED}, XML document → {@link XmlDocument}, typed object →
- * {@link TypedObject}. References are resolved while decoding.
+ * {@link TypedObject}. References are resolved while decoding; since Rewind encodes some decoded
+ * values again (metadata), a reference inside the value it refers to and references that would
+ * expand to more than {@value #MAX_REFERENCED_BYTES} bytes are rejected.
  */
 final class Amf0 {
     /** The AMF0 undefined value. */
@@ -26,6 +28,7 @@ final class Amf0 {
     static final Object UNSUPPORTED = new Marker("unsupported");
 
     private static final int MAX_DEPTH = 32;
+    private static final int MAX_REFERENCED_BYTES = 1 << 16;
 
     private Amf0() {}
 
@@ -50,6 +53,16 @@ final class Amf0 {
 
     /** Decodes every value in {@code bytes}; fails with {@link RtmpProtocolException}. */
     static List<Object> decodeAll(byte[] bytes, int offset) {
+        if (offset > bytes.length) {
+            throw new RtmpProtocolException(
+                    "AMF0 offset "
+                            + offset
+                            + " in a message of "
+                            + bytes.length
+                            + " bytes (expected at most "
+                            + bytes.length
+                            + ")");
+        }
         Reader reader = new Reader(ByteBuffer.wrap(bytes, offset, bytes.length - offset));
         List<Object> values = new ArrayList<>();
         try {
@@ -75,6 +88,12 @@ final class Amf0 {
         private final ByteBuffer in;
         private final List<Object> references = new ArrayList<>();
 
+        /** Bytes each reference stands for, its own references written out; -1 while read. */
+        private final List<Long> referencedSizes = new ArrayList<>();
+
+        /** Bytes the references read so far stand for. */
+        private long referencedBytes;
+
         Reader(ByteBuffer in) {
             this.in = in;
         }
@@ -83,12 +102,24 @@ final class Amf0 {
             if (depth > MAX_DEPTH) {
                 throw new RtmpProtocolException("AMF0 values nested deeper than " + MAX_DEPTH);
             }
-            int marker = in.get() & 0xFF;
+            int start = in.position();
+            long referencedBefore = referencedBytes;
+            int index = references.size();
+            Object value = read(in.get() & 0xFF, depth);
+            if (index < references.size() && references.get(index) == value) {
+                // the complex value that started here is complete: note what it stands for
+                long size = in.position() - start + referencedBytes - referencedBefore;
+                referencedSizes.set(index, size);
+            }
+            return value;
+        }
+
+        private Object read(int marker, int depth) {
             return switch (marker) {
                 case 0x00 -> in.getDouble();
                 case 0x01 -> in.get() != 0;
                 case 0x02 -> string(in.getShort() & 0xFFFF);
-                case 0x03 -> remember(properties(new LinkedHashMap<>(), depth));
+                case 0x03 -> properties(remember(new LinkedHashMap<>()), depth);
                 case 0x05 -> null;
                 case 0x06 -> UNDEFINED;
                 case 0x07 -> reference(in.getShort() & 0xFFFF);
@@ -111,7 +142,7 @@ final class Amf0 {
         private Map<String, Object> properties(Map<String, Object> target, int depth) {
             while (true) {
                 String key = string(in.getShort() & 0xFFFF);
-                if (key.isEmpty() && (in.get(in.position()) & 0xFF) == 0x09) {
+                if (key.isEmpty() && in.hasRemaining() && in.get(in.position()) == 0x09) {
                     in.get();
                     return target;
                 }
@@ -150,11 +181,27 @@ final class Amf0 {
                 throw new RtmpProtocolException(
                         "AMF0 reference " + index + " (expected below " + references.size() + ")");
             }
+            long size = referencedSizes.get(index);
+            if (size < 0) {
+                throw new RtmpProtocolException(
+                        "AMF0 reference " + index + " inside the value it refers to");
+            }
+            referencedBytes += size;
+            if (referencedBytes > MAX_REFERENCED_BYTES) {
+                throw new RtmpProtocolException(
+                        "AMF0 references standing for "
+                                + referencedBytes
+                                + " bytes (expected at most "
+                                + MAX_REFERENCED_BYTES
+                                + ")");
+            }
             return references.get(index);
         }
 
+        /** Section 2.9: complex values are numbered in the order their markers appear. */
         private <T> T remember(T complex) {
             references.add(complex);
+            referencedSizes.add(-1L);
             return complex;
         }
 

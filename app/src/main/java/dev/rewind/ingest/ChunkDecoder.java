@@ -147,7 +147,7 @@ final class ChunkDecoder {
         switch (format) {
             case 0 -> {
                 stream.timestamp = field;
-                stream.delta = 0;
+                stream.delta = field; // section 5.3.1.2.4: a type 3 chunk after it repeats this
             }
             case 1, 2 -> {
                 stream.delta = field;
@@ -170,6 +170,7 @@ final class ChunkDecoder {
     }
 
     private RtmpMessage append(ChunkStream stream, ByteBuf in, int payload) {
+        reserve(payload);
         if (stream.body == null || stream.received + payload > stream.body.length) {
             grow(stream, payload);
         }
@@ -190,7 +191,8 @@ final class ChunkDecoder {
         return message;
     }
 
-    private void grow(ChunkStream stream, int payload) {
+    /** Counts each chunk against the limit, also chunks that fit a body doubled earlier. */
+    private void reserve(int payload) {
         long needed = incompleteBytes + payload;
         if (needed > maxMessageSize) {
             throw new RtmpProtocolException(
@@ -199,6 +201,9 @@ final class ChunkDecoder {
                             + maxMessageSize
                             + ")");
         }
+    }
+
+    private void grow(ChunkStream stream, int payload) {
         int current = stream.body == null ? 0 : stream.body.length;
         long doubled = Math.max(current * 2L, FIRST_BODY_SIZE);
         int size = (int) Math.min(stream.length, Math.max(doubled, stream.received + payload));

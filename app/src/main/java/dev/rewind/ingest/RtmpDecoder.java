@@ -31,6 +31,7 @@ final class RtmpDecoder extends ByteToMessageDecoder {
     private final List<Object> decoded = new ArrayList<>();
     private Phase phase = Phase.C0_C1;
     private long bytesReceived;
+    private int countedUnread;
     private long lastAcknowledged;
     private long peerWindow;
 
@@ -41,7 +42,7 @@ final class RtmpDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int before = in.readableBytes();
+        bytesReceived += in.readableBytes() - countedUnread; // counted on arrival, not when read
         try {
             decodeAvailable(in, out);
         } catch (RtmpProtocolException e) {
@@ -49,7 +50,7 @@ final class RtmpDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             connection.close(StopReason.PROTOCOL_ERROR, e.getMessage());
         }
-        bytesReceived += before - in.readableBytes();
+        countedUnread = in.readableBytes();
         acknowledge();
     }
 
