@@ -365,6 +365,32 @@ report_publishers() {
   fi
 }
 
+# Rewind logs the tags it took from each publication when it stops. Every publisher sends the
+# same tags; ffmpeg writing the same copy to an FLV file instead says how many (the file's tags,
+# counted by walking the FLV tag headers: frames, sequence headers, metadata, end of sequence).
+report_tags() {
+  local dir=$1 media=$2 expected
+  sleep 2 # the last publishers' stop lines follow their exit
+  ffmpeg -nostdin -loglevel error -stream_loop -1 -i "$media" -c copy -t "$duration" \
+    -f flv -y "$dir/reference.flv"
+  expected=$(python3 -c '
+import sys
+data = open(sys.argv[1], "rb").read()
+at, tags = 13, 0
+while at + 11 <= len(data):
+    at += 11 + int.from_bytes(data[at + 1:at + 4], "big") + 4
+    tags += 1
+print(tags)' "$dir/reference.flv")
+  rm -f "$dir/reference.flv"
+  grep -oP 'stopped publishing from .* \K[0-9]+(?= tags)' "$dir/server.log" |
+    awk -v e="$expected" '
+      { n++; if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
+      END {
+        printf "  rewind: tags received per publication: %d publications, min %d, max %d;", n, min, max
+        printf " each publisher sent %d\n", e
+      }'
+}
+
 # Every second until told to stop: seconds into the round, PSS of the main and of all server
 # processes in kB.
 sample_memory() {
@@ -427,6 +453,7 @@ run_round() {
   sampler=""
 
   report_publishers "$dir" "$n"
+  if [ "$target" = rewind ]; then report_tags "$dir" "$media"; fi
   # CPU per publisher per minute is net of the idle rate measured just before, and divided by
   # the publishers that published to the end: with none, there is no per-publisher figure.
   awk -v target="$target" -v n="$n" -v hz="$hz" -v t0="$t0" -v t1="$t1" \
