@@ -50,6 +50,10 @@ final class Amf0 {
 
     /** Decodes every value in {@code bytes}; fails with {@link RtmpProtocolException}. */
     static List<Object> decodeAll(byte[] bytes, int offset) {
+        if (bytes.length < offset) {
+            throw new RtmpProtocolException(
+                    "AMF message of " + bytes.length + " bytes (expected at least " + offset + ")");
+        }
         Reader reader = new Reader(ByteBuffer.wrap(bytes, offset, bytes.length - offset));
         List<Object> values = new ArrayList<>();
         try {
@@ -111,7 +115,7 @@ final class Amf0 {
         private Map<String, Object> properties(Map<String, Object> target, int depth) {
             while (true) {
                 String key = string(in.getShort() & 0xFFFF);
-                if (key.isEmpty() && (in.get(in.position()) & 0xFF) == 0x09) {
+                if (key.isEmpty() && in.hasRemaining() && (in.get(in.position()) & 0xFF) == 0x09) {
                     in.get();
                     return target;
                 }

@@ -126,6 +126,7 @@ final class RtmpSession {
                 detail(detail),
                 seconds,
                 tags);
+        tags = 0;
     }
 
     private static String detail(String detail) {
@@ -348,8 +349,15 @@ final class RtmpSession {
                                         started.streamId(),
                                         error.toString()))
                 .onErrorResume(error -> Mono.empty())
-                .doOnTerminate(() -> stop(StopReason.PACKAGING_FAILED))
+                .doOnTerminate(() -> packagingEnded(started))
                 .subscribe();
+    }
+
+    /** Packaging that ends before its publication does disconnects the presenter. */
+    private void packagingEnded(Publication ended) {
+        if (publication == ended) {
+            stop(StopReason.PACKAGING_FAILED);
+        }
     }
 
     private Mono<Void> data(List<Object> values, RtmpMessage message) {
@@ -426,6 +434,7 @@ final class RtmpSession {
                 current.streamId(),
                 connection.remote(),
                 codec);
+        connection.closing(StopReason.REJECTED, codec + " is not supported");
         onStatus(
                 publishStreamId,
                 status("error", "NetStream.Publish.Rejected", codec + " is not supported."));
@@ -474,6 +483,7 @@ final class RtmpSession {
     }
 
     private void refusePublish(int streamId, String code, String description) {
+        connection.closing(StopReason.REJECTED, description);
         onStatus(streamId, status("error", code, description));
         connection.close(StopReason.REJECTED, description);
     }
