@@ -72,8 +72,16 @@ final class RtmpConnection {
 
     /** Closes the connection once written; the first reason given is the one reported. */
     void close(StopReason reason, String detail) {
-        ending.compareAndSet(null, new Ending(reason, detail));
+        closing(reason, detail);
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Records why Rewind is about to close the connection, before it sends its last answer: the
+     * presenter may hang up on reading it, before {@link #close} runs on another thread.
+     */
+    void closing(StopReason reason, String detail) {
+        ending.compareAndSet(null, new Ending(reason, detail));
     }
 
     /** Why the connection ended; "client closed" when Rewind did not end it. */

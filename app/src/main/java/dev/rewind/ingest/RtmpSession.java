@@ -127,6 +127,7 @@ final class RtmpSession {
                 detail(detail),
                 seconds,
                 tags);
+        tags = 0;
     }
 
     private static String detail(String detail) {
@@ -434,6 +435,7 @@ final class RtmpSession {
                 current.streamId(),
                 connection.remote(),
                 codec);
+        connection.closing(StopReason.REJECTED, codec + " is not supported");
         onStatus(
                 publishStreamId,
                 status("error", "NetStream.Publish.Rejected", codec + " is not supported."));
@@ -482,6 +484,7 @@ final class RtmpSession {
     }
 
     private void refusePublish(int streamId, String code, String description) {
+        connection.closing(StopReason.REJECTED, description);
         onStatus(streamId, status("error", code, description));
         connection.close(StopReason.REJECTED, description);
     }
