@@ -9,7 +9,7 @@ import dev.rewind.api.StreamResponses.ViewersView;
 import dev.rewind.catalog.Broadcast;
 import dev.rewind.catalog.Stream;
 import dev.rewind.config.RewindProperties;
-import dev.rewind.ingest.IngestProperties;
+import dev.rewind.ingest.IngestServer;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -18,14 +18,13 @@ import org.springframework.stereotype.Component;
 @Component
 class StreamViews {
     private final String baseUrl;
-    private final String rtmpUrl;
-    private final String rtmpsUrl;
+    private final String host;
+    private final IngestServer ingest;
 
-    StreamViews(RewindProperties rewind, IngestProperties ingest) {
+    StreamViews(RewindProperties rewind, IngestServer ingest) {
         this.baseUrl = rewind.baseUrl();
-        String host = rewind.publicUrl().getHost();
-        this.rtmpUrl = ingest.rtmpUrl(host);
-        this.rtmpsUrl = ingest.rtmpsUrl(host);
+        this.host = rewind.publicUrl().getHost();
+        this.ingest = ingest;
     }
 
     /** A stream; {@code streamKey} is set only in the responses that create or rotate it. */
@@ -34,7 +33,7 @@ class StreamViews {
                 stream.id(),
                 stream.title(),
                 stream.live() ? "live" : "idle",
-                new Ingest(rtmpUrl, rtmpsUrl, streamKey),
+                new Ingest(ingest.rtmpUrl(host), ingest.rtmpsUrl(host), streamKey),
                 baseUrl + "/v/" + stream.id(),
                 baseUrl + "/live/" + stream.id() + "/index.m3u8",
                 new ViewersView(stream.viewers().emails(), stream.viewers().domains()),

@@ -12,10 +12,10 @@ import java.util.Map;
  * protocol control messages that change how later chunks are read (section 5.4): Set Chunk Size and
  * Abort take effect at the very next chunk, even within one TCP read.
  *
- * <p>A chunk is read only once all its bytes are there; until then the buffer is left as it was.
- * A message body starts at 16 KiB at most and doubles as its chunks arrive: the announced length
- * caps it but never sizes it, and all incomplete messages of a connection together stay under
- * the maximum message size.
+ * <p>A chunk is read only once all its bytes are there; until then the buffer is left as it was. A
+ * message body starts at 16 KiB at most and doubles as its chunks arrive: the announced length caps
+ * it but never sizes it, and all incomplete messages of a connection together stay under the
+ * maximum message size.
  */
 final class ChunkDecoder {
     static final int DEFAULT_CHUNK_SIZE = 128;
@@ -26,13 +26,14 @@ final class ChunkDecoder {
 
     /**
      * Room given to a message body before its bytes arrive: most audio and video frames fit, so
-     * they are copied once; larger ones double until they reach their announced length. A peer
-     * that opens every chunk stream can make Rewind reserve at most 256 times this.
+     * they are copied once; larger ones double until they reach their announced length. A peer that
+     * opens every chunk stream can make Rewind reserve at most 256 times this.
      */
     private static final int FIRST_BODY_SIZE = 16 * 1024;
 
     private final int maxMessageSize;
     private final Clock clock;
+
     /** Chunk streams 0..63, the one-byte form every encoder uses, without boxing or hashing. */
     private final ChunkStream[] oneByteStreams = new ChunkStream[64];
 

@@ -58,17 +58,17 @@ public record IngestProperties(
         REJECT
     }
 
-    /** The RTMP URL to hand out, for a public host name. */
-    public String rtmpUrl(String publicHost) {
+    /** The RTMP URL to hand out, for a public host name and the port listened on. */
+    String rtmpUrl(String publicHost, int port) {
         return publicRtmpUrl != null
                 ? publicRtmpUrl.toString()
-                : "rtmp://" + publicHost + ":" + rtmpPort + "/" + app;
+                : "rtmp://" + publicHost + ":" + port + "/" + app;
     }
 
-    /** The RTMPS URL to hand out, for a public host name. */
-    public String rtmpsUrl(String publicHost) {
+    /** The RTMPS URL to hand out, for a public host name and the port listened on. */
+    String rtmpsUrl(String publicHost, int port) {
         return publicRtmpsUrl != null
                 ? publicRtmpsUrl.toString()
-                : "rtmps://" + publicHost + ":" + rtmpsPort + "/" + app;
+                : "rtmps://" + publicHost + ":" + port + "/" + app;
     }
 }

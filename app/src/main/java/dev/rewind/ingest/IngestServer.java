@@ -28,14 +28,26 @@ public final class IngestServer implements SmartLifecycle {
         this.tls = tls;
     }
 
-    /** The RTMP port listened on (useful when configured as 0). */
+    /** The RTMP port listened on (the configured one until started; useful when that is 0). */
     public int rtmpPort() {
-        return rtmp.port();
+        DisposableServer server = rtmp;
+        return server != null ? server.port() : services.properties().rtmpPort();
     }
 
     /** The RTMPS port listened on. */
     public int rtmpsPort() {
-        return rtmps.port();
+        DisposableServer server = rtmps;
+        return server != null ? server.port() : services.properties().rtmpsPort();
+    }
+
+    /** The RTMP URL presenters are told to use, for the public host name. */
+    public String rtmpUrl(String publicHost) {
+        return services.properties().rtmpUrl(publicHost, rtmpPort());
+    }
+
+    /** The RTMPS URL presenters are told to use, for the public host name. */
+    public String rtmpsUrl(String publicHost) {
+        return services.properties().rtmpsUrl(publicHost, rtmpsPort());
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.rewind.RewindIntegrationTest;
 import dev.rewind.auth.ApiTokens;
 import dev.rewind.catalog.Ids;
 import dev.rewind.catalog.StreamKeys;
+import dev.rewind.ingest.IngestServer;
 import dev.rewind.storage.ObjectKeys;
 import dev.rewind.storage.ObjectStore;
 import java.time.Duration;
@@ -53,6 +54,7 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
 
     @Autowired DatabaseClient db;
     @Autowired ObjectStore store;
+    @Autowired IngestServer ingest;
 
     private WebTestClient api;
     private String writer;
@@ -84,9 +86,9 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
         assertThat((String) JsonPath.read(json, "$.title")).isEqualTo("All hands");
         assertThat((String) JsonPath.read(json, "$.state")).isEqualTo("idle");
         assertThat((String) JsonPath.read(json, "$.ingest.rtmpUrl"))
-                .isEqualTo("rtmp://localhost:1935/live");
+                .isEqualTo("rtmp://localhost:" + ingest.rtmpPort() + "/live");
         assertThat((String) JsonPath.read(json, "$.ingest.rtmpsUrl"))
-                .isEqualTo("rtmps://localhost:1936/live");
+                .isEqualTo("rtmps://localhost:" + ingest.rtmpsPort() + "/live");
         assertThat((String) JsonPath.read(json, "$.playbackUrl"))
                 .isEqualTo("http://localhost:8080/v/" + id);
         assertThat((String) JsonPath.read(json, "$.hlsUrl"))
@@ -111,7 +113,7 @@ class StreamApiIntegrationTests extends RewindIntegrationTest {
                 .jsonPath("$.ingest.streamKey")
                 .doesNotExist()
                 .jsonPath("$.ingest.rtmpUrl")
-                .isEqualTo("rtmp://localhost:1935/live");
+                .isEqualTo("rtmp://localhost:" + ingest.rtmpPort() + "/live");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rewind.RewindIntegrationTest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -382,6 +383,51 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
             }
         }
         assertStopped(stream, 1, StopReason.CLIENT_CLOSED);
+    }
+
+    @Test
+    void deletingAStreamWhileLiveDisconnectsItsPublisherAndItsKeyNoLongerPublishes() {
+        TestStream stream = newStream("deleted while live");
+        try (RawRtmpClient client = RawRtmpClient.open(ingest.rtmpPort())) {
+            assertThat(client.publish("live", stream.key())).isEqualTo(START);
+            recorder.awaitPublication(stream.id(), 0, TIMEOUT);
+
+            api().delete()
+                    .uri("/api/streams/{id}", stream.id())
+                    .header("Authorization", "Bearer " + writeToken())
+                    .exchange()
+                    .expectStatus()
+                    .isNoContent();
+            assertThat(client.awaitClosed(TIMEOUT)).isTrue();
+        }
+        assertStopped(stream, 0, StopReason.STREAM_DELETED);
+        try (RawRtmpClient again = RawRtmpClient.open(ingest.rtmpPort(), "127.0.0.75")) {
+            assertThat(again.publish("live", stream.key())).isEqualTo(BAD_NAME);
+        }
+        assertSteadyPublisherUnaffected();
+    }
+
+    @ParameterizedTest(name = "FourCC {0}")
+    @ValueSource(strings = {"hvc1", "av01", "vp09"})
+    void enhancedRtmpVideoTheBundledFfmpegCannotReadIsRefusedAsUnsupported(String fourCc) {
+        TestStream stream = newStream("enhanced " + fourCc);
+        try (RawRtmpClient client = RawRtmpClient.open(ingest.rtmpPort())) {
+            assertThat(client.publish("live", stream.key())).isEqualTo(START);
+            // enhanced RTMP v1: IsExHeader, key frame, PacketTypeSequenceStart, then the FourCC
+            byte[] sequenceStart = new byte[16];
+            sequenceStart[0] = (byte) 0x90;
+            System.arraycopy(fourCc.getBytes(StandardCharsets.US_ASCII), 0, sequenceStart, 1, 4);
+            client.video(0, sequenceStart).flush();
+
+            RawRtmpClient.Message refusal = client.awaitStatus("NetStream.Publish.Rejected");
+            assertThat(refusal.values().toString())
+                    .contains("video codec " + fourCc + " is not supported");
+            assertThat(client.awaitClosed(TIMEOUT)).isTrue();
+        }
+        assertStopped(stream, 0, StopReason.REJECTED);
+        assertThat(recorder.recordings(stream.id()).get(0).tags())
+                .noneMatch(tag -> tag.type() == FlvTag.VIDEO);
+        assertSteadyPublisherUnaffected();
     }
 
     @ParameterizedTest(name = "app \"{0}\", stream name \"{1}\"")
