@@ -231,14 +231,10 @@ final class RtmpSession {
                 connection.protocol(),
                 connection.remote(),
                 properties.app());
-        call(
-                "_error",
+        callError(
                 transaction,
-                null,
-                status(
-                        "error",
-                        "NetConnection.Connect.Rejected",
-                        "Unknown application; publish to /" + properties.app()));
+                "NetConnection.Connect.Rejected",
+                "Unknown application; publish to /" + properties.app());
         connection.close(StopReason.REJECTED, "unknown application");
     }
 
@@ -495,14 +491,14 @@ final class RtmpSession {
                 connection.protocol(),
                 connection.remote(),
                 printable(name));
-        call(
-                "_error",
+        callError(
                 transaction,
-                null,
-                status(
-                        "error",
-                        "NetConnection.Call.Failed",
-                        "Unknown command '" + printable(name) + "'."));
+                "NetConnection.Call.Failed",
+                "Unknown command '" + printable(name) + "'.");
+    }
+
+    private void callError(double transaction, String code, String description) {
+        call("_error", transaction, null, status("error", code, description));
     }
 
     private void result(double transaction, Object properties, Object information) {

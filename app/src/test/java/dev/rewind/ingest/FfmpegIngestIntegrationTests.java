@@ -7,12 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 
 /**
  * Real encoders publish to Rewind; what reaches packaging, written out as FLV, must hold the same
@@ -37,8 +34,8 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
 
     @Test
     void gstreamerRtmp2sinkPublishes() throws Exception {
-        Map<String, Object> stream = createStream("gstreamer");
-        String url = "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key(stream);
+        TestStream stream = createStream("gstreamer");
+        String url = "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + stream.key();
 
         MediaTools.Result result =
                 MediaTools.run(
@@ -72,7 +69,7 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
                         "mux.");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        List<FlvTag> tags = recorder.awaitStopped((String) stream.get("id"), PUBLISH_TIMEOUT);
+        List<FlvTag> tags = recorder.awaitStopped(stream.id(), PUBLISH_TIMEOUT);
         Path received = MediaTools.writeFlv(MediaTools.DIRECTORY.resolve("gstreamer.flv"), tags);
         List<String> packets = MediaTools.packets(received);
         assertThat(packets.stream().filter(p -> p.startsWith("video"))).hasSize(100);
@@ -85,8 +82,8 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
         Path source = MediaTools.sourceFlv(4);
         // enough media that socket buffers cannot hold it: only reading it lets ffmpeg finish
         long loops = BACKPRESSURE_BYTES / Files.size(source) + 1;
-        Map<String, Object> stream = createStream("backpressure");
-        String id = (String) stream.get("id");
+        TestStream stream = createStream("backpressure");
+        String id = stream.id();
         recorder.pause(id);
 
         Process ffmpeg =
@@ -103,7 +100,7 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
                         "copy",
                         "-f",
                         "flv",
-                        "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + key(stream));
+                        "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live/" + stream.key());
         RecordingPublicationHandler.Recording recording =
                 recorder.awaitPublication(id, 0, PUBLISH_TIMEOUT);
 
@@ -125,7 +122,7 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
 
     private void assertSamePacketsArrive(String server, String name) throws Exception {
         Path source = MediaTools.sourceFlv(4);
-        Map<String, Object> stream = createStream(name);
+        TestStream stream = createStream(name);
 
         MediaTools.Result result =
                 MediaTools.run(
@@ -139,10 +136,10 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
                         "copy",
                         "-f",
                         "flv",
-                        server + "/live/" + key(stream));
+                        server + "/live/" + stream.key());
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        List<FlvTag> tags = recorder.awaitStopped((String) stream.get("id"), PUBLISH_TIMEOUT);
+        List<FlvTag> tags = recorder.awaitStopped(stream.id(), PUBLISH_TIMEOUT);
         Path received = MediaTools.writeFlv(MediaTools.DIRECTORY.resolve(name + ".flv"), tags);
         List<String> expected = MediaTools.packets(source);
         assertThat(expected).hasSizeGreaterThan(200);
@@ -150,22 +147,7 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
         assertThat(MediaTools.decodeErrors(received)).isEmpty();
     }
 
-    private Map<String, Object> createStream(String title) {
-        return client.post()
-                .uri("/api/streams")
-                .header("Authorization", "Bearer " + writeToken())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("title", title))
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
-                .returnResult()
-                .getResponseBody();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String key(Map<String, Object> stream) {
-        return (String) ((Map<String, Object>) stream.get("ingest")).get("streamKey");
+    private TestStream createStream(String title) {
+        return TestStream.create(client, writeToken(), title);
     }
 }
