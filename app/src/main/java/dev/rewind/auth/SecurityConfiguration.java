@@ -79,15 +79,17 @@ class SecurityConfiguration {
 
     /**
      * Answers requests that Spring Security's firewall rejects (encoded slashes, {@code ..},
-     * unusual methods) with a problem detail instead of an empty 400.
+     * unusual methods) with a problem detail instead of an empty 400. Under {@code /live/}, where
+     * players fetch media by name, such a path names nothing: 404.
      */
     @Bean
     ServerExchangeRejectedHandler rejectedRequests(Problems problems) {
         return (exchange, rejected) -> {
-            HttpStatus status =
-                    rejected.getMessage().contains("HTTP method")
-                            ? HttpStatus.METHOD_NOT_ALLOWED
-                            : HttpStatus.BAD_REQUEST;
+            boolean method = rejected.getMessage().contains("HTTP method");
+            if (!method && exchange.getRequest().getPath().value().startsWith("/live/")) {
+                return problems.write(exchange, HttpStatus.NOT_FOUND, "Not found.");
+            }
+            HttpStatus status = method ? HttpStatus.METHOD_NOT_ALLOWED : HttpStatus.BAD_REQUEST;
             return problems.write(exchange, status, rejected.getMessage());
         };
     }

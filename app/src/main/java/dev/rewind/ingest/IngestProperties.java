@@ -24,6 +24,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxFailedKeys wrong stream keys accepted from one address per minute; further attempts
  *     from it are refused until the minute is over
  * @param duplicatePublish what a second publisher with the same key does to the first
+ * @param reconnectWindow a publisher that comes back within this time after its connection was lost
+ *     continues the same broadcast, after a discontinuity; one that unpublished does not
  * @param enhancedVideoCodecs enhanced RTMP video FourCCs (such as {@code hvc1}) that the configured
  *     FFmpeg reads from FLV; publications of others are refused
  */
@@ -40,6 +42,7 @@ public record IngestProperties(
         @DefaultValue("10s") Duration idleTimeout,
         @DefaultValue("5") int maxFailedKeys,
         @DefaultValue("takeover") DuplicatePublish duplicatePublish,
+        @DefaultValue("60s") Duration reconnectWindow,
         @DefaultValue List<String> enhancedVideoCodecs) {
 
     /**

@@ -190,7 +190,7 @@ final class RtmpSession {
             return;
         }
         state = State.CONNECTED;
-        endPublication(StopReason.CLIENT_CLOSED, command);
+        endPublication(StopReason.UNPUBLISHED, command);
         start();
     }
 

@@ -3,6 +3,8 @@ package dev.rewind.ingest;
 /** Why a publication or an RTMP connection ended. */
 public enum StopReason {
     CLIENT_CLOSED("client closed"),
+    /** The presenter ended the publication (deleteStream, closeStream): the broadcast is over. */
+    UNPUBLISHED("unpublished"),
     IDLE("idle"),
     REPLACED("replaced"),
     KEY_ROTATED("key rotated"),

@@ -1,5 +1,6 @@
 package dev.rewind.storage;
 
+import dev.rewind.catalog.BroadcastRepository;
 import dev.rewind.catalog.MediaDeletion;
 import dev.rewind.catalog.MediaDeletionRepository;
 import java.time.Duration;
@@ -14,8 +15,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Deletes the media of deleted streams in the background: every few seconds, and at once when
- * {@link #wakeUp()} says there is new work.
+ * Deletes media in the background: of deleted streams, and of broadcasts past their stream's
+ * retention, which an hourly pass removes from the catalog. Runs every few seconds, and at once
+ * when {@link #wakeUp()} says there is new work.
  */
 @Component
 @ConditionalOnWebApplication
@@ -24,14 +26,18 @@ public class MediaDeletionWorker implements SmartLifecycle {
     private static final Duration INTERVAL = Duration.ofSeconds(10);
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final int BATCH = 20;
+    private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
 
     private final MediaDeletionRepository deletions;
+    private final BroadcastRepository broadcasts;
     private final ObjectStore store;
     private final Sinks.Many<Boolean> wakeUps = Sinks.many().multicast().directBestEffort();
     private volatile Disposable running;
 
-    MediaDeletionWorker(MediaDeletionRepository deletions, ObjectStore store) {
+    MediaDeletionWorker(
+            MediaDeletionRepository deletions, BroadcastRepository broadcasts, ObjectStore store) {
         this.deletions = deletions;
+        this.broadcasts = broadcasts;
         this.store = store;
     }
 
@@ -42,11 +48,28 @@ public class MediaDeletionWorker implements SmartLifecycle {
 
     @Override
     public void start() {
+        Flux<Long> retention =
+                Flux.interval(Duration.ZERO, RETENTION_INTERVAL)
+                        .onBackpressureDrop()
+                        .concatMap(tick -> expire(), 1);
         running =
-                Flux.merge(Flux.interval(Duration.ZERO, INTERVAL), wakeUps.asFlux())
+                Flux.merge(Flux.interval(Duration.ZERO, INTERVAL), wakeUps.asFlux(), retention)
                         .onBackpressureDrop()
                         .concatMap(tick -> runPass(), 1)
                         .subscribe();
+    }
+
+    /** Moves the broadcasts past their retention to the deletion queue; counts them. */
+    Mono<Long> expire() {
+        return broadcasts
+                .deleteExpired()
+                .filter(count -> count > 0)
+                .doOnNext(count -> log.info("{} broadcasts passed their retention", count))
+                .onErrorResume(
+                        e -> {
+                            log.warn("Retention pass failed: {}", e.toString());
+                            return Mono.empty();
+                        });
     }
 
     @Override
@@ -81,7 +104,7 @@ public class MediaDeletionWorker implements SmartLifecycle {
                 .doOnNext(
                         count ->
                                 log.info(
-                                        "Deleted {} objects of broadcast {} of deleted stream {}",
+                                        "Deleted {} objects of broadcast {} of stream {}",
                                         count,
                                         deletion.broadcastId(),
                                         deletion.streamId()))

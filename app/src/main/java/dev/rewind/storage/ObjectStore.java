@@ -9,6 +9,8 @@ import io.minio.ListObjectsV2Response;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteRequest;
 import io.minio.messages.Item;
 import java.io.InputStream;
@@ -77,6 +79,30 @@ public class ObjectStore {
     public Flux<DataBuffer> read(String key) {
         var args = GetObjectArgs.builder().bucket(bucket).object(key).build();
         return call(() -> client.getObject(args)).flatMapMany(this::readBody);
+    }
+
+    /** Streams {@code length} bytes of an object from {@code offset}. */
+    public Flux<DataBuffer> read(String key, long offset, long length) {
+        var args = GetObjectArgs.builder().bucket(bucket).object(key).offset(offset).length(length);
+        return call(() -> client.getObject(args.build())).flatMapMany(this::readBody);
+    }
+
+    /** An object's size and entity tag. */
+    public record ObjectInfo(long size, String etag) {}
+
+    /** The object's size and entity tag; empty when there is no such object. */
+    public Mono<ObjectInfo> stat(String key) {
+        var args = StatObjectArgs.builder().bucket(bucket).object(key).build();
+        return call(() -> client.statObject(args))
+                .map(stat -> new ObjectInfo(stat.size(), stat.etag()))
+                .onErrorResume(ObjectStore::isMissing, e -> Mono.empty());
+    }
+
+    private static boolean isMissing(Throwable error) {
+        return error instanceof ErrorResponseException response
+                && ("NoSuchKey".equals(response.errorResponse().code())
+                        || "NoSuchObject".equals(response.errorResponse().code())
+                        || response.response().code() == 404);
     }
 
     /** Reads a response body, which blocks, on the blocking scheduler; closes it when done. */

@@ -1,6 +1,8 @@
 package dev.rewind.storage;
 
+import dev.rewind.config.RewindProperties;
 import io.minio.MinioAsyncClient;
+import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,23 @@ class StorageConfiguration {
         }
         description += ", bucket " + properties.bucket();
         return new ObjectStore(client.build(), properties.bucket(), description, blocking);
+    }
+
+    @Bean
+    MediaSpool mediaSpool(
+            ObjectStore store,
+            StorageProperties properties,
+            RewindProperties rewind,
+            Scheduler blocking)
+            throws IOException {
+        var spool =
+                new MediaSpool(
+                        store,
+                        rewind.dataDir().resolve("spool"),
+                        properties.spoolSize().toBytes(),
+                        blocking);
+        spool.clear();
+        return spool;
     }
 
     /** Creates the bucket in the background, retrying while the store is unreachable. */

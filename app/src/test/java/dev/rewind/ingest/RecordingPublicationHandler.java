@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.context.annotation.Primary;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * Stands in for packaging in the tests: keeps every publication's tags in memory, in the order they
  * arrived, so that a test can write them out as FLV and probe them. {@link
- * dev.rewind.RewindIntegrationTest} imports it.
+ * dev.rewind.RewindIntegrationTest} imports it, in place of packaging.
  */
+@Primary
 public class RecordingPublicationHandler implements PublicationHandler {
     private final Map<String, List<Recording>> byStream = new ConcurrentHashMap<>();
     private final Map<String, Sinks.One<Void>> paused = new ConcurrentHashMap<>();

@@ -1,0 +1,273 @@
+package dev.rewind.packaging;
+
+import dev.rewind.catalog.BroadcastRepository;
+import dev.rewind.catalog.Segment;
+import dev.rewind.catalog.SegmentRepository;
+import dev.rewind.storage.MediaSpool;
+import dev.rewind.storage.ObjectKeys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
+
+/**
+ * A broadcast being ingested on this replica: the numbering its segments share across publications
+ * and FFmpeg restarts, and the one queue through which its objects reach storage and its rows the
+ * catalog, in order. A segment row is written only once its object is stored, and the broadcast's
+ * end only after its last segment.
+ */
+final class LiveBroadcast {
+    private static final Logger log = LoggerFactory.getLogger(LiveBroadcast.class);
+    private static final Sinks.EmitFailureHandler RETRY_BRIEFLY =
+            Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1));
+
+    private final String id;
+    private final String streamId;
+    private final MediaSpool spool;
+    private final BroadcastRepository broadcasts;
+    private final SegmentRepository segments;
+    private final AtomicInteger targetSeconds = new AtomicInteger();
+    private final Sinks.Many<Work> work = Sinks.many().unicast().onBackpressureBuffer();
+    private final Sinks.Empty<Void> finished = Sinks.empty();
+    private final Mono<Void> ready;
+
+    // guarded by this
+    private long nextSequence;
+    private int discontinuitySequence;
+    private boolean started;
+    private boolean ended;
+    private Fmp4Reader.Init init;
+    private int initCount;
+    private boolean targetStored;
+
+    // guarded by Broadcasts
+    int publishers;
+    Disposable endTimer;
+    Mono<Void> lastPipeline = Mono.empty();
+
+    /** What the queue stores, in order. */
+    private sealed interface Work {}
+
+    private record StoreInit(MediaSpool.Spooled object, Fmp4Reader.Init init, Double frameRate)
+            implements Work {}
+
+    private record StoreSegment(MediaSpool.Spooled object, Segment row, Ending ending, int target)
+            implements Work {}
+
+    private record End(Ending ending) implements Work {}
+
+    /** Why and when a broadcast ended. */
+    record Ending(String reason, Instant at) {}
+
+    /**
+     * @param predecessor the stream's previous broadcast on this replica, still storing its last
+     *     objects; this one starts in the catalog after it ended there
+     */
+    LiveBroadcast(
+            String id,
+            String streamId,
+            Instant startedAt,
+            String node,
+            Mono<Void> predecessor,
+            MediaSpool spool,
+            BroadcastRepository broadcasts,
+            SegmentRepository segments) {
+        this.id = id;
+        this.streamId = streamId;
+        this.spool = spool;
+        this.broadcasts = broadcasts;
+        this.segments = segments;
+        this.ready =
+                predecessor
+                        .then(broadcasts.insertLive(id, streamId, startedAt, node))
+                        .doOnNext(this::startAt)
+                        .then()
+                        .cache();
+        ready.thenMany(work.asFlux())
+                .concatMap(this::perform)
+                .doFinally(signal -> finished.tryEmitEmpty())
+                .subscribe(
+                        done -> {},
+                        error ->
+                                log.error(
+                                        "Stream {}: broadcast {} could not start: {}",
+                                        streamId,
+                                        id,
+                                        error.toString()));
+    }
+
+    String id() {
+        return id;
+    }
+
+    String streamId() {
+        return streamId;
+    }
+
+    AtomicInteger targetSeconds() {
+        return targetSeconds;
+    }
+
+    /** Completes once the broadcast is in the catalog, so that segments can follow. */
+    Mono<Void> ready() {
+        return ready;
+    }
+
+    /** Completes once the broadcast's end is in the catalog, after everything it stored. */
+    Mono<Void> finished() {
+        return finished.asMono();
+    }
+
+    private synchronized void startAt(long firstSequence) {
+        nextSequence = firstSequence;
+    }
+
+    /** An init segment's number, and whether it is new and must be stored. */
+    record Adopted(int number, boolean fresh) {}
+
+    /**
+     * Takes an init segment that a new FFmpeg wrote: the same bytes as the current init keep its
+     * number; others, written after a real change of codec configuration, get the next one.
+     */
+    synchronized Adopted adopt(Fmp4Reader.Init next) {
+        if (next.sameAs(init)) {
+            return new Adopted(initCount - 1, false);
+        }
+        init = next;
+        return new Adopted(initCount++, true);
+    }
+
+    /** Numbers the next segment; {@code discontinuity} is dropped for a broadcast's first one. */
+    synchronized Segment plan(
+            Segmenter.Cut cut, Instant programDateTime, boolean discontinuity, int initNumber) {
+        boolean marked = discontinuity && started;
+        if (marked) {
+            discontinuitySequence++;
+        }
+        started = true;
+        long sequence = nextSequence++;
+        return new Segment(
+                id,
+                sequence,
+                cut.durationUs(),
+                programDateTime,
+                marked,
+                discontinuitySequence,
+                initNumber,
+                cut.independent(),
+                ObjectKeys.key(streamId, id, ObjectKeys.segmentName(sequence)),
+                cut.size());
+    }
+
+    /** Queues an init segment for storage; the multivariant playlist then describes it. */
+    void store(MediaSpool.Spooled object, Fmp4Reader.Init init, Double frameRate) {
+        emit(new StoreInit(object, init, frameRate));
+    }
+
+    /** Queues a segment for storage, and the broadcast's end after it when {@code ending}. */
+    void store(MediaSpool.Spooled object, Segment row, Ending ending) {
+        emit(new StoreSegment(object, row, ending, targetSeconds.get()));
+        if (ending != null) {
+            close();
+        }
+    }
+
+    /** Queues the broadcast's end, after what is queued already. */
+    void end(Ending ending) {
+        emit(new End(ending));
+        close();
+    }
+
+    /** Whether its end has been queued. */
+    synchronized boolean ended() {
+        return ended;
+    }
+
+    private synchronized void close() {
+        if (!ended) {
+            ended = true;
+            work.emitComplete(RETRY_BRIEFLY);
+        }
+    }
+
+    private synchronized void emit(Work item) {
+        if (ended) {
+            log.warn("Stream {}: broadcast {} already ended; {} dropped", streamId, id, item);
+            return;
+        }
+        work.emitNext(item, RETRY_BRIEFLY);
+    }
+
+    private Mono<Void> perform(Work item) {
+        Mono<Void> step;
+        if (item instanceof StoreInit s) {
+            step = spool.upload(s.object()).then(catalog(describe(s)));
+        } else if (item instanceof StoreSegment s) {
+            step = spool.upload(s.object()).then(catalog(record(s)));
+        } else {
+            step = catalog(endNow(((End) item).ending()));
+        }
+        return step.onErrorResume(
+                error -> {
+                    log.error(
+                            "Stream {}: broadcast {}: {} failed: {}",
+                            streamId,
+                            id,
+                            item.getClass().getSimpleName(),
+                            error.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private Mono<Void> describe(StoreInit s) {
+        Mp4.Track video = s.init().video();
+        return broadcasts.updateMedia(
+                id,
+                s.init().codecs(),
+                video == null ? null : video.width(),
+                video == null ? null : video.height(),
+                s.frameRate());
+    }
+
+    private Mono<Void> record(StoreSegment s) {
+        Mono<Void> target = Mono.empty();
+        if (!targetStored) {
+            targetStored = true;
+            target = broadcasts.fixTargetDuration(id, s.target()).then();
+        }
+        Mono<Void> insert =
+                s.ending() == null
+                        ? segments.insert(s.row())
+                        : segments.insertLast(s.row(), s.ending().reason(), s.ending().at());
+        return target.then(insert)
+                .doOnSuccess(
+                        done ->
+                                log.debug(
+                                        "Stream {}: segment {} stored ({} bytes, {} us)",
+                                        streamId,
+                                        s.row().mediaSequence(),
+                                        s.row().sizeBytes(),
+                                        s.row().durationUs()));
+    }
+
+    private Mono<Void> endNow(Ending ending) {
+        return broadcasts.end(id, ending.reason(), ending.at()).then();
+    }
+
+    /** Retries catalog writes briefly: PostgreSQL restarting must not lose a segment. */
+    private static Mono<Void> catalog(Mono<Void> write) {
+        return Mono.defer(() -> write)
+                .retryWhen(
+                        Retry.backoff(8, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)));
+    }
+
+    @Override
+    public String toString() {
+        return "broadcast " + id + " of stream " + streamId;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.rewind.packaging;
+
+import java.nio.file.Path;
+
+/**
+ * What every publication's pipeline shares.
+ *
+ * @param ffmpeg the FFmpeg binary
+ * @param fragmentUs how long FFmpeg's fragments (CMAF chunks) are at most, between keyframes
+ * @param segmentUs how long segments aim to be
+ * @param logDirectory where FFmpeg's standard error is kept while it runs
+ */
+record PackagingSettings(Path ffmpeg, long fragmentUs, long segmentUs, Path logDirectory) {}

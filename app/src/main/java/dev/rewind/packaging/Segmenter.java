@@ -1,0 +1,115 @@
+package dev.rewind.packaging;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Groups CMAF chunks into media segments. A segment ends at the first chunk boundary where a sync
+ * sample follows once it holds {@code segmentDuration}; it is cut early, at any chunk boundary,
+ * only where waiting for the next sync sample would take it past the broadcast's target duration
+ * (RFC 8216 4.3.3.1: every EXTINF, rounded, at or below EXT-X-TARGETDURATION). The first segment of
+ * a broadcast fixes that target: the configured segment duration, or the first group of pictures
+ * when it is longer.
+ */
+final class Segmenter {
+    private static final long SECOND_US = 1_000_000;
+
+    /** The first segment waits at most this long for a sync sample. */
+    private static final long FIRST_MAX_US = 10 * SECOND_US;
+
+    private final long segmentUs;
+    private final AtomicInteger targetSeconds;
+    private final List<Chunk> chunks = new ArrayList<>();
+    private long durationUs;
+    private long maxChunkUs;
+
+    /**
+     * @param segmentUs the duration segments aim at
+     * @param targetSeconds the broadcast's target duration, shared by all its segmenters; 0 until
+     *     its first segment is cut
+     */
+    Segmenter(long segmentUs, AtomicInteger targetSeconds) {
+        this.segmentUs = segmentUs;
+        this.targetSeconds = targetSeconds;
+    }
+
+    /**
+     * A chunk as packaging read it.
+     *
+     * @param startTagMs the RTMP timestamp of its first sample of the main track
+     * @param endsBeforeSync whether the sample after its last is a sync sample (or, for audio, any
+     *     boundary)
+     */
+    record Chunk(
+            byte[] bytes,
+            long durationUs,
+            boolean independent,
+            long startTagMs,
+            boolean endsBeforeSync) {}
+
+    /** A finished segment: its chunks, in order, are its LL-HLS parts. */
+    record Cut(List<Chunk> chunks, long durationUs) {
+        boolean independent() {
+            return chunks.get(0).independent();
+        }
+
+        long startTagMs() {
+            return chunks.get(0).startTagMs();
+        }
+
+        byte[] bytes() {
+            var out = new ByteArrayOutputStream(size());
+            chunks.forEach(chunk -> out.writeBytes(chunk.bytes()));
+            return out.toByteArray();
+        }
+
+        int size() {
+            return chunks.stream().mapToInt(chunk -> chunk.bytes().length).sum();
+        }
+    }
+
+    /** Adds a chunk; returns the segment it completes, or null. */
+    Cut add(Chunk chunk) {
+        chunks.add(chunk);
+        durationUs += chunk.durationUs();
+        maxChunkUs = Math.max(maxChunkUs, chunk.durationUs());
+        return shouldCut(chunk) ? cut() : null;
+    }
+
+    /** The segment in progress, as it stands, or null when empty; the next chunk starts anew. */
+    Cut flush() {
+        return chunks.isEmpty() ? null : cut();
+    }
+
+    /** Drops the segment in progress; returns its duration in microseconds. */
+    long drop() {
+        long dropped = durationUs;
+        chunks.clear();
+        durationUs = 0;
+        return dropped;
+    }
+
+    private boolean shouldCut(Chunk last) {
+        if (last.endsBeforeSync() && durationUs >= segmentUs) {
+            return true;
+        }
+        int target = targetSeconds.get();
+        if (target == 0) {
+            return durationUs >= FIRST_MAX_US;
+        }
+        // a longer wait could end with an EXTINF that rounds above the target
+        return durationUs + maxChunkUs >= target * SECOND_US + SECOND_US / 2;
+    }
+
+    private Cut cut() {
+        var cut = new Cut(List.copyOf(chunks), durationUs);
+        long rounded = (durationUs + SECOND_US / 2) / SECOND_US;
+        long configured = (segmentUs + SECOND_US - 1) / SECOND_US;
+        targetSeconds.compareAndSet(0, (int) Math.max(1, Math.max(configured, rounded)));
+        chunks.clear();
+        durationUs = 0;
+        return cut;
+    }
+}

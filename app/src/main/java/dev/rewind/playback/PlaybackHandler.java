@@ -1,0 +1,216 @@
+package dev.rewind.playback;
+
+import dev.rewind.catalog.Broadcast;
+import dev.rewind.catalog.BroadcastRepository;
+import dev.rewind.catalog.SegmentRepository;
+import dev.rewind.catalog.StreamRepository;
+import dev.rewind.storage.ObjectKeys;
+import dev.rewind.storage.ObjectStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves what players fetch: playlists rendered from the catalog, init segments and segments
+ * streamed from storage with range, entity tag and cache headers.
+ */
+final class PlaybackHandler {
+    static final MediaType PLAYLIST = MediaType.parseMediaType("application/vnd.apple.mpegurl");
+    static final MediaType INIT = MediaType.parseMediaType("video/mp4");
+    static final MediaType SEGMENT = MediaType.parseMediaType("video/iso.segment");
+    private static final CacheControl LIVE = CacheControl.noCache();
+    private static final CacheControl REPLAY = CacheControl.maxAge(Duration.ofMinutes(1));
+    private static final CacheControl IMMUTABLE =
+            CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable();
+
+    private final StreamRepository streams;
+    private final BroadcastRepository broadcasts;
+    private final SegmentRepository segments;
+    private final ObjectStore store;
+
+    PlaybackHandler(
+            StreamRepository streams,
+            BroadcastRepository broadcasts,
+            SegmentRepository segments,
+            ObjectStore store) {
+        this.streams = streams;
+        this.broadcasts = broadcasts;
+        this.segments = segments;
+        this.store = store;
+    }
+
+    /** The media playlist of the stream's live broadcast, or of its last one. */
+    Mono<ServerResponse> getLivePlaylist(ServerRequest request) {
+        String streamId = request.pathVariable("streamId");
+        return broadcasts
+                .findCurrentByStreamId(streamId)
+                .flatMap(
+                        broadcast ->
+                                mediaPlaylist(broadcast, Playlists.Kind.LIVE, broadcast.id() + "/"))
+                .switchIfEmpty(notFound(request, "Stream " + streamId + " has no broadcast."));
+    }
+
+    /** The media playlist of one broadcast: live, or its replay once it ended. */
+    Mono<ServerResponse> getBroadcastPlaylist(ServerRequest request) {
+        String streamId = request.pathVariable("streamId");
+        String broadcastId = request.pathVariable("broadcastId");
+        return broadcasts
+                .findByStreamIdAndId(streamId, broadcastId)
+                .flatMap(broadcast -> mediaPlaylist(broadcast, Playlists.Kind.BROADCAST, ""))
+                .switchIfEmpty(
+                        notFound(
+                                request,
+                                "Stream " + streamId + " has no broadcast " + broadcastId + "."));
+    }
+
+    /** The multivariant playlist of the stream's live or last broadcast. */
+    Mono<ServerResponse> getMultivariantPlaylist(ServerRequest request) {
+        String streamId = request.pathVariable("streamId");
+        return broadcasts
+                .findCurrentByStreamId(streamId)
+                .flatMap(this::multivariantPlaylist)
+                .switchIfEmpty(notFound(request, "Stream " + streamId + " has no media yet."));
+    }
+
+    /** An init segment or segment of a broadcast. */
+    Mono<ServerResponse> getMedia(ServerRequest request) {
+        String streamId = request.pathVariable("streamId");
+        String broadcastId = request.pathVariable("broadcastId");
+        String name = request.pathVariable("object");
+        if (!ObjectKeys.isMediaName(streamId, broadcastId, name)) {
+            return notFound(request, "No such media object.");
+        }
+        String key = ObjectKeys.key(streamId, broadcastId, name);
+        MediaType type = ObjectKeys.isInit(name) ? INIT : SEGMENT;
+        return store.stat(key)
+                .flatMap(info -> media(request, key, type, info))
+                .switchIfEmpty(notFound(request, "No such media object."));
+    }
+
+    private Mono<ServerResponse> mediaPlaylist(
+            Broadcast broadcast, Playlists.Kind kind, String uriPrefix) {
+        return Mono.zip(
+                        streams.findById(broadcast.streamId()),
+                        segments.findByBroadcastId(broadcast.id()).collectList())
+                .flatMap(
+                        found -> {
+                            String body =
+                                    Playlists.media(
+                                            broadcast,
+                                            found.getT2(),
+                                            kind,
+                                            found.getT1().dvrWindowSeconds(),
+                                            uriPrefix);
+                            boolean replay = kind == Playlists.Kind.BROADCAST && !broadcast.live();
+                            return playlist(body, replay ? REPLAY : LIVE);
+                        });
+    }
+
+    private Mono<ServerResponse> multivariantPlaylist(Broadcast broadcast) {
+        return segments.findByBroadcastId(broadcast.id())
+                .collectList()
+                .flatMap(
+                        rows ->
+                                playlist(
+                                        Playlists.multivariant(broadcast, rows, "index.m3u8"),
+                                        LIVE));
+    }
+
+    /** Answers with the playlist; a playlist with no segment yet is not found. */
+    private static Mono<ServerResponse> playlist(String body, CacheControl cache) {
+        if (body == null) {
+            return Mono.empty();
+        }
+        return ServerResponse.ok().contentType(PLAYLIST).cacheControl(cache).bodyValue(body);
+    }
+
+    private Mono<ServerResponse> media(
+            ServerRequest request, String key, MediaType type, ObjectStore.ObjectInfo info) {
+        String etag = "\"" + info.etag().replace("\"", "") + "\"";
+        HttpHeaders requested = request.headers().asHttpHeaders();
+        if (requested.getIfNoneMatch().contains(etag)) {
+            return ServerResponse.status(HttpStatus.NOT_MODIFIED)
+                    .eTag(etag)
+                    .cacheControl(IMMUTABLE)
+                    .build();
+        }
+        List<HttpRange> ranges = ranges(requested);
+        long size = info.size();
+        long start = 0;
+        long length = size;
+        ServerResponse.BodyBuilder response = ServerResponse.ok();
+        if (ranges.size() == 1) {
+            HttpRange range = ranges.get(0);
+            long end;
+            try {
+                start = range.getRangeStart(size);
+                end = range.getRangeEnd(size);
+            } catch (IllegalArgumentException e) {
+                start = size;
+                end = -1;
+            }
+            if (size == 0 || start >= size || end < start) {
+                return ServerResponse.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                        .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size)
+                        .build();
+            }
+            length = end - start + 1;
+            response =
+                    ServerResponse.status(HttpStatus.PARTIAL_CONTENT)
+                            .header(
+                                    HttpHeaders.CONTENT_RANGE,
+                                    "bytes " + start + "-" + end + "/" + size);
+        }
+        response =
+                response.contentType(type)
+                        .contentLength(length)
+                        .eTag(etag)
+                        .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                        .cacheControl(IMMUTABLE);
+        if (request.method() == HttpMethod.HEAD || length == 0) {
+            return response.build();
+        }
+        return response.body(BodyInserters.fromDataBuffers(store.read(key, start, length)));
+    }
+
+    /**
+     * The one range asked for; none when the header is absent, malformed or asks for several, in
+     * which case the whole object is sent (RFC 9110 14.2 lets a server ignore Range).
+     */
+    private static List<HttpRange> ranges(HttpHeaders headers) {
+        try {
+            List<HttpRange> ranges = headers.getRange();
+            return ranges.size() == 1 ? ranges : List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    /** Anything else under {@code /live/}. */
+    Mono<ServerResponse> notFound(ServerRequest request) {
+        return notFound(request, "Not found.");
+    }
+
+    private static Mono<ServerResponse> notFound(ServerRequest request, String detail) {
+        return Mono.defer(
+                () -> {
+                    ProblemDetail problem =
+                            ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);
+                    problem.setInstance(URI.create(request.path()));
+                    return ServerResponse.status(HttpStatus.NOT_FOUND)
+                            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                            .bodyValue(problem);
+                });
+    }
+}
