@@ -51,7 +51,11 @@ final class StreamResponses {
             Instant endedAt,
             Long durationSeconds,
             @Schema(allowableValues = {"live", "ended"}) String state,
-            String replayUrl) {}
+            @Schema(description = "The viewer page that replays it") String replayUrl,
+            @Schema(description = "Its HLS media playlist: live, or its replay once ended")
+                    String hlsUrl,
+            @Schema(description = "Why it ended: unpublished, client closed, idle, ...")
+                    String endReason) {}
 
     @Schema(name = "BroadcastPage")
     record BroadcastPage(List<BroadcastView> items, String nextCursor) {}

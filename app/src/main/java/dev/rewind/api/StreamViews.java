@@ -76,6 +76,8 @@ class StreamViews {
                 broadcast.endedAt(),
                 duration,
                 broadcast.state(),
-                baseUrl + "/v/" + streamId + "?broadcast=" + broadcast.id());
+                baseUrl + "/v/" + streamId + "?broadcast=" + broadcast.id(),
+                baseUrl + "/live/" + streamId + "/" + broadcast.id() + "/index.m3u8",
+                broadcast.endReason());
     }
 }

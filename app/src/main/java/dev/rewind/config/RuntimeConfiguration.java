@@ -14,6 +14,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @Configuration(proxyBeanMethods = false)
 class RuntimeConfiguration {
+    static final int BLOCKING_THREADS = 1024;
 
     /**
      * Migrations run even in a context that creates its beans lazily, as operator commands do, so
@@ -29,11 +30,15 @@ class RuntimeConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * Up to {@value #BLOCKING_THREADS} threads, created on demand and dropped after a minute idle.
+     * Each broadcast holds one for as long as it runs, reading FFmpeg's output; the cap must stay
+     * well above twice the broadcasts per replica, or a broadcast's writes to FFmpeg could queue
+     * behind another's endless read.
+     */
     @Bean(destroyMethod = "dispose")
     Scheduler blockingScheduler() {
         return Schedulers.newBoundedElastic(
-                Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
-                Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
-                "rewind-blocking");
+                BLOCKING_THREADS, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "rewind-blocking");
     }
 }

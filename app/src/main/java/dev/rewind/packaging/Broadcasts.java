@@ -2,10 +2,8 @@ package dev.rewind.packaging;
 
 import dev.rewind.catalog.BroadcastRepository;
 import dev.rewind.catalog.Ids;
-import dev.rewind.catalog.SegmentRepository;
 import dev.rewind.ingest.Publication;
 import dev.rewind.ingest.StopReason;
-import dev.rewind.storage.MediaSpool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,26 +31,16 @@ final class Broadcasts {
 
     private final Duration reconnectWindow;
     private final String node;
-    private final MediaSpool spool;
-    private final BroadcastRepository broadcasts;
-    private final SegmentRepository segments;
+    private final Stores stores;
     private final Clock clock;
     // guarded by this
     private final Map<String, LiveBroadcast> live = new HashMap<>();
     private final Map<String, LiveBroadcast> ending = new HashMap<>();
 
-    Broadcasts(
-            Duration reconnectWindow,
-            String node,
-            MediaSpool spool,
-            BroadcastRepository broadcasts,
-            SegmentRepository segments,
-            Clock clock) {
+    Broadcasts(Duration reconnectWindow, String node, Stores stores, Clock clock) {
         this.reconnectWindow = reconnectWindow;
         this.node = node;
-        this.spool = spool;
-        this.broadcasts = broadcasts;
-        this.segments = segments;
+        this.stores = stores;
         this.clock = clock;
     }
 
@@ -68,6 +56,10 @@ final class Broadcasts {
     synchronized Joined join(Publication publication) {
         String streamId = publication.streamId();
         LiveBroadcast broadcast = live.get(streamId);
+        if (broadcast != null && broadcast.ended()) {
+            retire(broadcast); // packaging failed; the presenter's disconnect is on its way
+            broadcast = null;
+        }
         boolean continued = broadcast != null;
         if (broadcast == null) {
             broadcast = start(publication);
@@ -128,7 +120,7 @@ final class Broadcasts {
 
     /** Ends every broadcast that this node left live when it last stopped. */
     Mono<Long> endAbandoned() {
-        return broadcasts.endAllIngestedBy(node, "server restart");
+        return stores.broadcasts().endAllIngestedBy(node, "server restart");
     }
 
     private LiveBroadcast start(Publication publication) {
@@ -144,9 +136,7 @@ final class Broadcasts {
                         publication.startedAt(),
                         node,
                         predecessor,
-                        spool,
-                        broadcasts,
-                        segments);
+                        stores);
         live.put(streamId, broadcast);
         log.info("Stream {}: broadcast {} started", streamId, broadcast.id());
         return broadcast;
@@ -154,6 +144,7 @@ final class Broadcasts {
 
     /** Ends a live broadcast in the catalog that no replica is ingesting any more. */
     private Mono<Void> endStale(String streamId) {
+        BroadcastRepository broadcasts = stores.broadcasts();
         return broadcasts
                 .findLiveByStreamId(streamId)
                 .flatMap(stale -> broadcasts.end(stale.id(), "publisher moved", clock.instant()))

@@ -23,8 +23,6 @@ import reactor.util.retry.Retry;
  */
 final class LiveBroadcast {
     private static final Logger log = LoggerFactory.getLogger(LiveBroadcast.class);
-    private static final Sinks.EmitFailureHandler RETRY_BRIEFLY =
-            Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1));
 
     private final String id;
     private final String streamId;
@@ -53,10 +51,12 @@ final class LiveBroadcast {
     /** What the queue stores, in order. */
     private sealed interface Work {}
 
-    private record StoreInit(MediaSpool.Spooled object, Fmp4Reader.Init init, Double frameRate)
-            implements Work {}
+    private record StoreInit(MediaSpool.Spooled object) implements Work {}
 
-    private record StoreSegment(MediaSpool.Spooled object, Segment row, Ending ending, int target)
+    private record Describe(Fmp4Reader.Init init, Double frameRate) implements Work {}
+
+    private record StoreSegment(
+            MediaSpool.Spooled object, Segment row, Ending ending, int target, long closedAtMs)
             implements Work {}
 
     private record End(Ending ending) implements Work {}
@@ -74,14 +74,12 @@ final class LiveBroadcast {
             Instant startedAt,
             String node,
             Mono<Void> predecessor,
-            MediaSpool spool,
-            BroadcastRepository broadcasts,
-            SegmentRepository segments) {
+            Stores stores) {
         this.id = id;
         this.streamId = streamId;
-        this.spool = spool;
-        this.broadcasts = broadcasts;
-        this.segments = segments;
+        this.spool = stores.spool();
+        this.broadcasts = stores.broadcasts();
+        this.segments = stores.segments();
         this.ready =
                 predecessor
                         .then(broadcasts.insertLive(id, streamId, startedAt, node))
@@ -164,14 +162,23 @@ final class LiveBroadcast {
                 cut.size());
     }
 
-    /** Queues an init segment for storage; the multivariant playlist then describes it. */
-    void store(MediaSpool.Spooled object, Fmp4Reader.Init init, Double frameRate) {
-        emit(new StoreInit(object, init, frameRate));
+    /** Queues an init segment for storage. */
+    void store(MediaSpool.Spooled object) {
+        emit(new StoreInit(object));
     }
 
-    /** Queues a segment for storage, and the broadcast's end after it when {@code ending}. */
-    void store(MediaSpool.Spooled object, Segment row, Ending ending) {
-        emit(new StoreSegment(object, row, ending, targetSeconds.get()));
+    /** Queues the media description of a new init segment, for the multivariant playlist. */
+    void describe(Fmp4Reader.Init init, Double frameRate) {
+        emit(new Describe(init, frameRate));
+    }
+
+    /**
+     * Queues a segment for storage, and the broadcast's end after it when {@code ending}.
+     *
+     * @param closedAtMs when the keyframe that closed it arrived at ingest, or -1
+     */
+    void store(MediaSpool.Spooled object, Segment row, Ending ending, long closedAtMs) {
+        emit(new StoreSegment(object, row, ending, targetSeconds.get(), closedAtMs));
         if (ending != null) {
             close();
         }
@@ -191,22 +198,26 @@ final class LiveBroadcast {
     private synchronized void close() {
         if (!ended) {
             ended = true;
-            work.emitComplete(RETRY_BRIEFLY);
+            work.tryEmitComplete();
         }
     }
 
     private synchronized void emit(Work item) {
-        if (ended) {
-            log.warn("Stream {}: broadcast {} already ended; {} dropped", streamId, id, item);
-            return;
+        if (ended || work.tryEmitNext(item).isFailure()) {
+            log.warn(
+                    "Stream {}: broadcast {} has ended; {} not stored",
+                    streamId,
+                    id,
+                    item.getClass().getSimpleName());
         }
-        work.emitNext(item, RETRY_BRIEFLY);
     }
 
     private Mono<Void> perform(Work item) {
         Mono<Void> step;
         if (item instanceof StoreInit s) {
-            step = spool.upload(s.object()).then(catalog(describe(s)));
+            step = spool.upload(s.object());
+        } else if (item instanceof Describe d) {
+            step = catalog(describe(d));
         } else if (item instanceof StoreSegment s) {
             step = spool.upload(s.object()).then(catalog(record(s)));
         } else {
@@ -224,7 +235,7 @@ final class LiveBroadcast {
                 });
     }
 
-    private Mono<Void> describe(StoreInit s) {
+    private Mono<Void> describe(Describe s) {
         Mp4.Track video = s.init().video();
         return broadcasts.updateMedia(
                 id,
@@ -244,15 +255,25 @@ final class LiveBroadcast {
                 s.ending() == null
                         ? segments.insert(s.row())
                         : segments.insertLast(s.row(), s.ending().reason(), s.ending().at());
-        return target.then(insert)
-                .doOnSuccess(
-                        done ->
-                                log.debug(
-                                        "Stream {}: segment {} stored ({} bytes, {} us)",
-                                        streamId,
-                                        s.row().mediaSequence(),
-                                        s.row().sizeBytes(),
-                                        s.row().durationUs()));
+        return target.then(insert).doOnSuccess(done -> listed(s));
+    }
+
+    private void listed(StoreSegment s) {
+        if (!log.isDebugEnabled()) {
+            return;
+        }
+        String delay =
+                s.closedAtMs() < 0
+                        ? "at the end of its FFmpeg"
+                        : (System.currentTimeMillis() - s.closedAtMs())
+                                + " ms after its closing frame arrived";
+        log.debug(
+                "Stream {}: segment {} listed {} ({} bytes, {} us)",
+                streamId,
+                s.row().mediaSequence(),
+                delay,
+                s.row().sizeBytes(),
+                s.row().durationUs());
     }
 
     private Mono<Void> endNow(Ending ending) {

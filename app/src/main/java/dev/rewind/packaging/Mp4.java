@@ -42,7 +42,13 @@ final class Mp4 {
             int defaultFlags) {}
 
     /** The timing of one track's samples in a chunk. */
-    record Run(int trackId, long baseDecodeTime, long duration, int samples, boolean startsSync) {}
+    record Run(
+            int trackId,
+            long baseDecodeTime,
+            long duration,
+            int samples,
+            boolean startsSync,
+            long firstSampleDuration) {}
 
     /** The tracks of a moov box's content. */
     static List<Track> tracks(byte[] data, int from, int to) {
@@ -233,74 +239,97 @@ final class Mp4 {
     }
 
     private static Run run(byte[] data, int from, int to, List<Track> tracks) {
-        int trackId = 0;
-        long defaultDuration = 0;
-        int defaultFlags = 0;
-        long baseDecodeTime = 0;
-        long duration = 0;
-        int samples = 0;
-        Boolean startsSync = null;
+        var fragment = new TrackFragment(tracks);
         for (int at = from; at + 8 <= to; at += size(data, at)) {
             int body = at + 8;
             switch (type(data, at)) {
-                case "tfhd" -> {
-                    int flags = (int) uint32(data, body) & 0xFFFFFF;
-                    trackId = (int) uint32(data, body + 4);
-                    Track track = find(tracks, trackId);
-                    defaultDuration = track == null ? 0 : track.defaultDuration();
-                    defaultFlags = track == null ? 0 : track.defaultFlags();
-                    int p = body + 8;
-                    p += (flags & TFHD_BASE_DATA_OFFSET) != 0 ? 8 : 0;
-                    p += (flags & TFHD_SAMPLE_DESCRIPTION) != 0 ? 4 : 0;
-                    if ((flags & TFHD_DEFAULT_DURATION) != 0) {
-                        defaultDuration = uint32(data, p);
-                        p += 4;
-                    }
-                    p += (flags & TFHD_DEFAULT_SIZE) != 0 ? 4 : 0;
-                    if ((flags & TFHD_DEFAULT_FLAGS) != 0) {
-                        defaultFlags = (int) uint32(data, p);
-                    }
-                }
+                case "tfhd" -> fragment.header(data, body);
                 case "tfdt" ->
-                        baseDecodeTime =
+                        fragment.baseDecodeTime =
                                 data[body] == 1 ? uint64(data, body + 4) : uint32(data, body + 4);
-                case "trun" -> {
-                    int flags = (int) uint32(data, body) & 0xFFFFFF;
-                    int count = (int) uint32(data, body + 4);
-                    int p = body + 8 + ((flags & TRUN_DATA_OFFSET) != 0 ? 4 : 0);
-                    Integer firstFlags = null;
-                    if ((flags & TRUN_FIRST_FLAGS) != 0) {
-                        firstFlags = (int) uint32(data, p);
-                        p += 4;
-                    }
-                    int perSample =
-                            Integer.bitCount(
-                                            flags
-                                                    & (TRUN_DURATION
-                                                            | TRUN_SIZE
-                                                            | TRUN_FLAGS
-                                                            | TRUN_COMPOSITION))
-                                    * 4;
-                    for (int i = 0; i < count; i++, p += perSample) {
-                        duration +=
-                                (flags & TRUN_DURATION) != 0 ? uint32(data, p) : defaultDuration;
-                        if (i == 0 && startsSync == null) {
-                            int sampleFlags =
-                                    firstFlags != null
-                                            ? firstFlags
-                                            : (flags & TRUN_FLAGS) != 0
-                                                    ? (int) uint32(data, p + flagsOffset(flags))
-                                                    : defaultFlags;
-                            startsSync = (sampleFlags & NON_SYNC) == 0;
-                        }
-                    }
-                    samples += count;
-                }
+                case "trun" -> fragment.samples(data, body);
                 default -> {}
             }
         }
-        return new Run(
-                trackId, baseDecodeTime, duration, samples, startsSync == null || startsSync);
+        return fragment.toRun();
+    }
+
+    /** What a traf box says about its track's samples. */
+    private static final class TrackFragment {
+        private final List<Track> tracks;
+        private int trackId;
+        private long defaultDuration;
+        private int defaultFlags;
+        private long baseDecodeTime;
+        private long duration;
+        private int samples;
+        private Boolean startsSync;
+        private long firstSampleDuration = -1;
+
+        TrackFragment(List<Track> tracks) {
+            this.tracks = tracks;
+        }
+
+        /** tfhd (8.8.7): the track, and defaults that override the init's trex. */
+        void header(byte[] data, int body) {
+            int flags = (int) uint32(data, body) & 0xFFFFFF;
+            trackId = (int) uint32(data, body + 4);
+            Track track = find(tracks, trackId);
+            defaultDuration = track == null ? 0 : track.defaultDuration();
+            defaultFlags = track == null ? 0 : track.defaultFlags();
+            int p = body + 8;
+            p += (flags & TFHD_BASE_DATA_OFFSET) != 0 ? 8 : 0;
+            p += (flags & TFHD_SAMPLE_DESCRIPTION) != 0 ? 4 : 0;
+            if ((flags & TFHD_DEFAULT_DURATION) != 0) {
+                defaultDuration = uint32(data, p);
+                p += 4;
+            }
+            p += (flags & TFHD_DEFAULT_SIZE) != 0 ? 4 : 0;
+            if ((flags & TFHD_DEFAULT_FLAGS) != 0) {
+                defaultFlags = (int) uint32(data, p);
+            }
+        }
+
+        /** trun (8.8.8): sample durations, and whether the first sample is a sync sample. */
+        void samples(byte[] data, int body) {
+            int flags = (int) uint32(data, body) & 0xFFFFFF;
+            int count = (int) uint32(data, body + 4);
+            int p = body + 8 + ((flags & TRUN_DATA_OFFSET) != 0 ? 4 : 0);
+            Integer firstFlags = null;
+            if ((flags & TRUN_FIRST_FLAGS) != 0) {
+                firstFlags = (int) uint32(data, p);
+                p += 4;
+            }
+            int fields = TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_COMPOSITION;
+            int perSample = Integer.bitCount(flags & fields) * 4;
+            for (int i = 0; i < count; i++, p += perSample) {
+                long sample = (flags & TRUN_DURATION) != 0 ? uint32(data, p) : defaultDuration;
+                duration += sample;
+                if (firstSampleDuration < 0) {
+                    firstSampleDuration = sample;
+                }
+                if (startsSync == null) {
+                    int sampleFlags = defaultFlags;
+                    if (firstFlags != null) {
+                        sampleFlags = firstFlags;
+                    } else if ((flags & TRUN_FLAGS) != 0) {
+                        sampleFlags = (int) uint32(data, p + flagsOffset(flags));
+                    }
+                    startsSync = (sampleFlags & NON_SYNC) == 0;
+                }
+            }
+            samples += count;
+        }
+
+        Run toRun() {
+            return new Run(
+                    trackId,
+                    baseDecodeTime,
+                    duration,
+                    samples,
+                    startsSync == null || startsSync,
+                    Math.max(0, firstSampleDuration));
+        }
     }
 
     private static int flagsOffset(int trunFlags) {

@@ -49,7 +49,10 @@ class PackagingConfiguration {
             SegmentRepository segments,
             Clock clock) {
         return new Broadcasts(
-                ingest.reconnectWindow(), nodeName(), spool, broadcasts, segments, clock);
+                ingest.reconnectWindow(),
+                nodeName(),
+                new Stores(spool, broadcasts, segments),
+                clock);
     }
 
     @Bean

@@ -46,6 +46,11 @@ final class PublicationPipeline {
     private static final int ANCHORS_KEPT = 256;
     private static final long EXIT_WAIT_SECONDS = 10;
 
+    /** How far FFmpeg's time zero can be from the first timestamp, before a keyframe pins it. */
+    private static final long UNCALIBRATED_MS = 100;
+
+    private static final double[] COMMON_RATES = {23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60};
+
     private final Publication publication;
     private final LiveBroadcast broadcast;
     private final PackagingSettings settings;
@@ -99,8 +104,8 @@ final class PublicationPipeline {
 
     private Mono<Void> feed(FlvTag tag) {
         if (tag.type() == FlvTag.SCRIPT) {
-            metadata = tag;
-            return writeIfRunning(tag);
+            metadata = tag; // for the next FFmpeg: a running one takes metadata only at the start
+            return Mono.empty();
         }
         if (tag.isSequenceHeader()) {
             return header(tag);
@@ -138,14 +143,6 @@ final class PublicationPipeline {
             return stop(out);
         }
         write(out, tag);
-        return Mono.empty();
-    }
-
-    private Mono<Void> writeIfRunning(FlvTag tag) {
-        Output out = current;
-        if (out != null && !out.exited) {
-            write(out, tag);
-        }
         return Mono.empty();
     }
 
@@ -215,8 +212,12 @@ final class PublicationPipeline {
                 number);
         read(out);
         process.write(Flv.header(audio, video));
+        if (metadata != null) {
+            // FFmpeg reads onMetaData only at timestamp 0; later, it would be a data track
+            write(out, new FlvTag(FlvTag.SCRIPT, 0, metadata.data(), metadata.receivedAtMs()));
+        }
         long at = first.get(0).timestampMs();
-        for (FlvTag tag : Arrays.asList(metadata, videoHeader, audioHeader)) {
+        for (FlvTag tag : Arrays.asList(videoHeader, audioHeader)) {
             if (tag != null) {
                 write(out, new FlvTag(tag.type(), at, tag.data(), tag.receivedAtMs()));
             }
@@ -258,7 +259,7 @@ final class PublicationPipeline {
                         : null;
         Segmenter.Cut last = segmenter.flush();
         if (last != null && current != null) {
-            return store(current, last, ending);
+            return store(current, last, ending, false);
         }
         if (ending != null) {
             broadcast.end(ending);
@@ -310,14 +311,23 @@ final class PublicationPipeline {
         if (out.init == null) {
             return Mono.error(new IOException("a chunk before the init segment"));
         }
-        Mono<Void> init = out.initNumber < 0 ? adoptInit(out, chunk) : Mono.empty();
+        Mono<Void> init = out.initNumber < 0 ? adoptInit(out) : Mono.empty();
+        out.countFrames(chunk);
         Segmenter.Cut cut = segmenter.add(out.piece(chunk));
-        return init.then(cut == null ? Mono.empty() : store(out, cut, null));
+        if (cut == null) {
+            return init;
+        }
+        if (out.describe) {
+            out.describe = false;
+            broadcast.describe(out.init, out.frameRate());
+        }
+        return init.then(store(out, cut, null, true));
     }
 
-    private Mono<Void> adoptInit(Output out, Fmp4Reader.Chunk first) {
+    private Mono<Void> adoptInit(Output out) {
         LiveBroadcast.Adopted adopted = broadcast.adopt(out.init);
         out.initNumber = adopted.number();
+        out.describe = adopted.fresh();
         if (!adopted.fresh()) {
             return Mono.empty();
         }
@@ -326,21 +336,28 @@ final class PublicationPipeline {
                         publication.streamId(),
                         broadcast.id(),
                         ObjectKeys.initName(adopted.number()));
-        Double frameRate = frameRate(out.init, first);
-        return spool.add(key, out.init.bytes(), "video/mp4")
-                .doOnNext(object -> broadcast.store(object, out.init, frameRate))
-                .then();
+        return spool.add(key, out.init.bytes(), "video/mp4").doOnNext(broadcast::store).then();
     }
 
-    private Mono<Void> store(Output out, Segmenter.Cut cut, LiveBroadcast.Ending ending) {
+    /**
+     * Numbers a segment and hands it to the broadcast for storage.
+     *
+     * @param closed whether the frame after it arrived, so that its listing delay can be told
+     */
+    private Mono<Void> store(
+            Output out, Segmenter.Cut cut, LiveBroadcast.Ending ending, boolean closed) {
         var row =
                 broadcast.plan(
                         cut,
                         out.arrival(cut.startTagMs()),
                         out.takeDiscontinuity(),
                         out.initNumber);
+        long closedAtMs =
+                closed
+                        ? out.arrival(cut.startTagMs() + cut.durationUs() / 1000).toEpochMilli()
+                        : -1;
         return spool.add(row.objectKey(), cut.bytes(), "video/iso.segment")
-                .doOnNext(object -> broadcast.store(object, row, ending))
+                .doOnNext(object -> broadcast.store(object, row, ending, closedAtMs))
                 .then();
     }
 
@@ -386,7 +403,7 @@ final class PublicationPipeline {
                 out.process.runningSeconds(),
                 errors.isEmpty() ? "" : " (" + errors + ")");
         Segmenter.Cut partial = segmenter.flush();
-        Mono<Void> stored = partial == null ? Mono.empty() : store(out, partial, null);
+        Mono<Void> stored = partial == null ? Mono.empty() : store(out, partial, null, false);
         out.exited = true; // only now may the next FFmpeg's output reach the segmenter
         return stored;
     }
@@ -399,16 +416,6 @@ final class PublicationPipeline {
                 error.getMessage());
         fatal.tryEmitError(error);
         return Mono.empty();
-    }
-
-    private static Double frameRate(Fmp4Reader.Init init, Fmp4Reader.Chunk chunk) {
-        Mp4.Track video = init.video();
-        Mp4.Run run = video == null ? null : chunk.run(video.id());
-        if (run == null || run.duration() == 0 || run.samples() < 2) {
-            return null;
-        }
-        double rate = (double) run.samples() * video.timescale() / run.duration();
-        return Math.round(rate * 1000) / 1000.0;
     }
 
     /** One FFmpeg process and what reading its output needs to know about its input. */
@@ -426,14 +433,23 @@ final class PublicationPipeline {
         final NavigableMap<Long, Long> arrivals = new ConcurrentSkipListMap<>();
 
         final Sinks.Empty<Void> done = Sinks.empty();
-        volatile long baseTagMs = -1;
         volatile boolean inputClosed;
         volatile boolean exited;
+
+        /** The earliest RTMP timestamp written before FFmpeg's first chunk: its time zero. */
+        volatile long startMs = Long.MAX_VALUE;
+
+        volatile boolean chunked;
         long lastAnchorMs = Long.MIN_VALUE;
-        long baseTicks = -1;
+        long offsetMs;
+        boolean calibrated;
+        long firstDecodeTime = -1;
         boolean discontinuity = true;
         Fmp4Reader.Init init;
         int initNumber = -1;
+        boolean describe;
+        long frames;
+        long frameTicks;
 
         Output(FfmpegProcess process, int number, boolean video) {
             this.process = process;
@@ -442,12 +458,15 @@ final class PublicationPipeline {
         }
 
         void remember(FlvTag tag) {
-            if (tag.type() != mainType || tag.isSequenceHeader()) {
+            if (tag.type() == FlvTag.SCRIPT || tag.isSequenceHeader()) {
                 return;
             }
             long at = tag.timestampMs();
-            if (baseTagMs < 0) {
-                baseTagMs = at;
+            if (!chunked && at < startMs) {
+                startMs = at;
+            }
+            if (tag.type() != mainType) {
+                return;
             }
             if (tag.isKeyframe()) {
                 keyframes.add(at);
@@ -464,32 +483,92 @@ final class PublicationPipeline {
             }
         }
 
-        /** A chunk in RTMP time: FFmpeg's decode times start at 0 where the first frame was. */
+        /**
+         * A chunk in RTMP time. FFmpeg starts its decode times at 0 where its input started, and
+         * stretches the first sample over any gap before it; a keyframe at the start of a later
+         * chunk pins the exact offset.
+         */
         Segmenter.Chunk piece(Fmp4Reader.Chunk chunk) {
             Mp4.Track main = init.main();
             Mp4.Run run = chunk.run(main.id());
-            long base = Math.max(0, baseTagMs);
-            if (run == null) {
-                return new Segmenter.Chunk(chunk.bytes(), 0, false, base, false);
+            if (firstDecodeTime < 0) {
+                chunked = true;
+                offsetMs = startMs == Long.MAX_VALUE ? 0 : startMs;
+                firstDecodeTime = run == null ? 0 : run.baseDecodeTime();
             }
-            if (baseTicks < 0) {
-                baseTicks = run.baseDecodeTime();
+            if (run == null) {
+                return new Segmenter.Chunk(chunk.bytes(), 0, false, offsetMs, false);
             }
             long scale = main.timescale();
-            long start = base + (run.baseDecodeTime() - baseTicks) * 1000 / scale;
-            long end = base + (run.baseDecodeTime() + run.duration() - baseTicks) * 1000 / scale;
+            long start = run.baseDecodeTime() * 1000 / scale + offsetMs;
             boolean video = main.video();
+            if (video && run.startsSync() && run.baseDecodeTime() != firstDecodeTime) {
+                start = calibrate(start, run.baseDecodeTime() * 1000 / scale);
+            }
+            long end = (run.baseDecodeTime() + run.duration()) * 1000 / scale + offsetMs;
             return new Segmenter.Chunk(
                     chunk.bytes(),
                     run.duration() * 1_000_000 / scale,
                     !video || run.startsSync(),
                     start,
-                    !video || keyframeAt(end));
+                    !video || keyframeNear(end, calibrated ? 1 : UNCALIBRATED_MS));
         }
 
-        private boolean keyframeAt(long ms) {
-            Long next = keyframes.ceiling(ms - 1);
-            return next != null && next <= ms + 1;
+        /** Pins the offset to the keyframe that a chunk starting at {@code mapped} begins with. */
+        private long calibrate(long mapped, long decodeMs) {
+            Long keyframe = nearestKeyframe(mapped);
+            if (keyframe == null || Math.abs(keyframe - mapped) > UNCALIBRATED_MS) {
+                return mapped;
+            }
+            offsetMs = keyframe - decodeMs;
+            calibrated = true;
+            return keyframe;
+        }
+
+        private boolean keyframeNear(long ms, long tolerance) {
+            Long keyframe = nearestKeyframe(ms);
+            return keyframe != null && Math.abs(keyframe - ms) <= tolerance;
+        }
+
+        private Long nearestKeyframe(long ms) {
+            Long below = keyframes.floor(ms);
+            Long above = keyframes.ceiling(ms);
+            if (below == null || above == null) {
+                return below == null ? above : below;
+            }
+            return ms - below <= above - ms ? below : above;
+        }
+
+        /** Counts video frames and their duration, leaving out FFmpeg's stretched first one. */
+        void countFrames(Fmp4Reader.Chunk chunk) {
+            Mp4.Track video = init.video();
+            Mp4.Run run = video == null ? null : chunk.run(video.id());
+            if (run == null || run.samples() == 0) {
+                return;
+            }
+            boolean first = frames == 0 && frameTicks == 0;
+            frames += first ? run.samples() - 1 : run.samples();
+            frameTicks += first ? run.duration() - run.firstSampleDuration() : run.duration();
+        }
+
+        /**
+         * Frames per second over what was counted (a segment: FLV's millisecond timestamps make a
+         * shorter span imprecise), as the nearest common rate when within 0.5 % of one.
+         */
+        Double frameRate() {
+            Mp4.Track video = init.video();
+            if (video == null || frames < 2 || frameTicks <= 0) {
+                return null;
+            }
+            double rate = (double) frames * video.timescale() / frameTicks;
+            double nearest = COMMON_RATES[0];
+            for (double common : COMMON_RATES) {
+                if (Math.abs(common - rate) < Math.abs(nearest - rate)) {
+                    nearest = common;
+                }
+            }
+            double chosen = Math.abs(nearest - rate) <= rate * 0.005 ? nearest : rate;
+            return Math.round(chosen * 1000) / 1000.0;
         }
 
         /** When the frame at this RTMP timestamp arrived at ingest. */

@@ -1,7 +1,6 @@
 package dev.rewind.storage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,8 +69,7 @@ public class MediaSpool {
     public Mono<Void> upload(Spooled object) {
         return Mono.fromCallable(() -> Files.readAllBytes(object.file()))
                 .subscribeOn(blocking)
-                .flatMap(bytes -> store.put(object.key(), bytes, object.contentType()))
-                .retryWhen(untilStored(object))
+                .flatMap(bytes -> put(object, bytes))
                 .then(Mono.fromRunnable(() -> release(object)).subscribeOn(blocking))
                 .then();
     }
@@ -104,11 +102,13 @@ public class MediaSpool {
         return new Spooled(key, contentType, file, content.length);
     }
 
-    private Retry untilStored(Spooled object) {
-        return Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF)
-                .maxBackoff(MAX_BACKOFF)
-                .filter(e -> !(e instanceof UncheckedIOException || e instanceof IOException))
-                .doBeforeRetry(signal -> retries.record(object.key(), signal.failure()));
+    private Mono<Void> put(Spooled object, byte[] bytes) {
+        return Mono.defer(() -> store.put(object.key(), bytes, object.contentType()))
+                .retryWhen(
+                        Retry.backoff(Long.MAX_VALUE, FIRST_BACKOFF)
+                                .maxBackoff(MAX_BACKOFF)
+                                .doBeforeRetry(
+                                        signal -> retries.record(object.key(), signal.failure())));
     }
 
     private void release(Spooled object) {

@@ -105,10 +105,15 @@ public class ObjectStore {
                         || response.response().code() == 404);
     }
 
-    /** Reads a response body, which blocks, on the blocking scheduler; closes it when done. */
+    /**
+     * Reads a response body, which blocks, on the blocking scheduler; closes it when done. A viewer
+     * who goes away cancels from an event loop, and closing the body reads what is left of the
+     * response: that too runs on the blocking scheduler.
+     */
     private Flux<DataBuffer> readBody(InputStream body) {
         return DataBufferUtils.readInputStream(() -> body, buffers, READ_BUFFER_SIZE)
-                .subscribeOn(blocking);
+                .subscribeOn(blocking)
+                .cancelOn(blocking);
     }
 
     /** Lists the keys under a prefix, following continuation tokens page by page. */

@@ -112,7 +112,10 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
         recorder.resume(id);
         assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(ffmpeg.exitValue()).isZero();
-        assertThat(recording.awaitStopped(PUBLISH_TIMEOUT)).isEqualTo(StopReason.CLIENT_CLOSED);
+        // ffmpeg sends deleteStream and closes at once: unread acknowledgements make the close a
+        // reset, which loses the deleteStream, unless the server read it first
+        assertThat(recording.awaitStopped(PUBLISH_TIMEOUT))
+                .isIn(StopReason.CLIENT_CLOSED, StopReason.UNPUBLISHED);
         Path received =
                 MediaTools.writeFlv(
                         MediaTools.DIRECTORY.resolve("backpressure.flv"), recording.tags());

@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real encoders and probes that ingest tests publish and check with. */
-final class MediaTools {
-    static final Path DIRECTORY = Path.of("target/it-media");
+public final class MediaTools {
+    public static final Path DIRECTORY = Path.of("target/it-media");
 
     private MediaTools() {}
 
     /** Output of a finished process. */
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     /** Runs a command to completion (at most {@code timeoutSeconds}), stdout and stderr merged. */
-    static Result run(long timeoutSeconds, String... command)
+    public static Result run(long timeoutSeconds, String... command)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("media-tool", ".log");
         Process process =
@@ -43,7 +43,7 @@ final class MediaTools {
     }
 
     /** Starts a command in the background, its output going to {@code log}. */
-    static Process start(Path log, String... command) throws IOException {
+    public static Process start(Path log, String... command) throws IOException {
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -52,7 +52,7 @@ final class MediaTools {
     }
 
     /** An H.264/AAC FLV file made by ffmpeg from its test sources; made once per run. */
-    static Path sourceFlv(int seconds) throws IOException, InterruptedException {
+    public static Path sourceFlv(int seconds) throws IOException, InterruptedException {
         Path file = DIRECTORY.resolve("source-" + seconds + "s.flv");
         if (Files.exists(file)) {
             return file;
@@ -107,7 +107,7 @@ final class MediaTools {
     }
 
     /** Every packet of a file, as "codec_type,dts_time" lines, in file order. */
-    static List<String> packets(Path file) throws IOException, InterruptedException {
+    public static List<String> packets(Path file) throws IOException, InterruptedException {
         Result result =
                 run(
                         60,
@@ -130,7 +130,7 @@ final class MediaTools {
     }
 
     /** Decodes a file completely; returns ffmpeg's error output (empty when it decoded cleanly). */
-    static String decodeErrors(Path file) throws IOException, InterruptedException {
+    public static String decodeErrors(Path file) throws IOException, InterruptedException {
         Result result = run(120, "ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-");
         assertThat(result.exitCode()).as(result.output()).isZero();
         return result.output().strip();

@@ -475,7 +475,7 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
             client.command("FCUnpublish", null, stream.key());
             client.command("deleteStream", null, (double) RawRtmpClient.MEDIA_STREAM);
             client.flush();
-            assertStopped(stream, 0, StopReason.CLIENT_CLOSED);
+            assertStopped(stream, 0, StopReason.UNPUBLISHED);
 
             double createStream = client.command("createStream", null);
             client.flush();

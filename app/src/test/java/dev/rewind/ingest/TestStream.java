@@ -7,12 +7,12 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** A stream created through the REST API, and the key that publishes to it. */
-record TestStream(String id, String key) {
+public record TestStream(String id, String key) {
     private static final ParameterizedTypeReference<Map<String, Object>> JSON =
             new ParameterizedTypeReference<>() {};
 
     @SuppressWarnings("unchecked")
-    static TestStream create(WebTestClient client, String token, String title) {
+    public static TestStream create(WebTestClient client, String token, String title) {
         Map<String, Object> stream =
                 client.post()
                         .uri("/api/streams")
