@@ -51,45 +51,42 @@ public final class MediaTools {
                 .start();
     }
 
+    /** ffmpeg's 440 Hz test tone at 44.1 kHz, as input options. */
+    public static final List<String> TONE =
+            List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100");
+
     /** An H.264/AAC FLV file made by ffmpeg from its test sources; made once per run. */
     public static Path sourceFlv(int seconds) throws IOException, InterruptedException {
-        Path file = DIRECTORY.resolve("source-" + seconds + "s.flv");
+        return testSignal(
+                DIRECTORY.resolve("source-" + seconds + "s.flv"),
+                seconds,
+                "25",
+                TONE,
+                "-c:v",
+                "libx264",
+                "-g",
+                "50");
+    }
+
+    /**
+     * Encodes ffmpeg's test picture (320x240 at {@code frameRate}) with the given audio input as
+     * FLV, AAC at 64 kbit/s, with {@code options} last so that they override; kept for the run.
+     */
+    public static Path testSignal(
+            Path file, int seconds, String frameRate, List<String> audio, String... options)
+            throws IOException, InterruptedException {
         if (Files.exists(file)) {
             return file;
         }
-        Files.createDirectories(DIRECTORY);
-        Result result =
-                run(
-                        120,
-                        "ffmpeg",
-                        "-v",
-                        "error",
-                        "-y",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc2=size=320x240:rate=25",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "sine=frequency=440:sample_rate=44100",
-                        "-t",
-                        String.valueOf(seconds),
-                        "-c:v",
-                        "libx264",
-                        "-preset",
-                        "ultrafast",
-                        "-g",
-                        "50",
-                        "-pix_fmt",
-                        "yuv420p",
-                        "-c:a",
-                        "aac",
-                        "-b:a",
-                        "64k",
-                        "-f",
-                        "flv",
-                        file.toString());
+        Files.createDirectories(file.getParent());
+        List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+        command.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + frameRate));
+        command.addAll(audio);
+        command.addAll(List.of("-t", String.valueOf(seconds), "-pix_fmt", "yuv420p"));
+        command.addAll(List.of("-preset", "ultrafast", "-c:a", "aac", "-b:a", "64k"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-f", "flv", file.toString()));
+        Result result = run(120, command.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.output()).isZero();
         return file;
     }

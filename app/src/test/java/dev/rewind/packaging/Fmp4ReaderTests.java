@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,17 @@ class Fmp4ReaderTests {
 
     @Test
     void splitsFfmpegOutputIntoTheInitSegmentAndTimedChunks() throws Exception {
-        byte[] mp4 = remux("av", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000");
+        byte[] mp4 =
+                remux(
+                        "av",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=frequency=440:sample_rate=48000",
+                        "-c:v",
+                        "libx264",
+                        "-g",
+                        "25");
         List<Object> boxes = readAll(new ByteArrayInputStream(mp4));
 
         var init = (Fmp4Reader.Init) boxes.get(0);
@@ -64,8 +75,8 @@ class Fmp4ReaderTests {
 
     @Test
     void refusesTruncatedAndOversizedBoxes() throws Exception {
-        byte[] mp4 = remux("av-cut", "-f", "lavfi", "-i", "sine");
-        byte[] cut = java.util.Arrays.copyOf(mp4, mp4.length - 10);
+        byte[] mp4 = remux("av-cut", "-f", "lavfi", "-i", "sine", "-c:v", "libx264", "-g", "25");
+        byte[] cut = Arrays.copyOf(mp4, mp4.length - 10);
         assertThatThrownBy(() -> readAll(new ByteArrayInputStream(cut)))
                 .isInstanceOf(java.io.EOFException.class);
 
@@ -75,44 +86,19 @@ class Fmp4ReaderTests {
     }
 
     /**
-     * Four seconds of test video (one keyframe a second) and the given audio, as packaging remuxes
-     * it.
+     * Four seconds of test video and an audio input (the first four arguments), encoded with the
+     * remaining output options, then remuxed as packaging remuxes.
      */
     private static byte[] remux(String name, String... audio) throws Exception {
         Path dir = MediaTools.DIRECTORY.resolve("fmp4");
         Files.createDirectories(dir);
-        Path flv = dir.resolve(name + ".flv");
-        List<String> encode =
-                new ArrayList<>(
-                        List.of(
-                                "ffmpeg",
-                                "-v",
-                                "error",
-                                "-y",
-                                "-f",
-                                "lavfi",
-                                "-i",
-                                "testsrc2=size=320x240:rate=25"));
-        encode.addAll(List.of(audio));
-        encode.addAll(
-                List.of(
-                        "-t",
-                        "4",
-                        "-c:v",
-                        "libx264",
-                        "-preset",
-                        "ultrafast",
-                        "-g",
+        Path flv =
+                MediaTools.testSignal(
+                        dir.resolve(name + ".flv"),
+                        4,
                         "25",
-                        "-pix_fmt",
-                        "yuv420p",
-                        "-c:a",
-                        "aac",
-                        "-f",
-                        "flv",
-                        flv.toString()));
-        MediaTools.Result encoded = MediaTools.run(60, encode.toArray(String[]::new));
-        assertThat(encoded.exitCode()).as(encoded.output()).isZero();
+                        List.of(audio).subList(0, 4),
+                        Arrays.copyOfRange(audio, 4, audio.length));
 
         List<String> remux = new ArrayList<>(FfmpegProcess.command(Path.of("ffmpeg"), 500_000));
         remux.set(remux.indexOf("pipe:0"), flv.toString());

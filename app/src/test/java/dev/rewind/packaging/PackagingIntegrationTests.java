@@ -409,44 +409,11 @@ class PackagingIntegrationTests {
                 MEDIA.resolve(stream.id() + "-publisher.log"), command.toArray(String[]::new));
     }
 
-    /** Encodes test signal once: 320x240 at 25 fps and a 440 Hz tone, with these output options. */
+    /** Test signal at 25 fps (or NTSC's when the options ask for it) with these output options. */
     private static Path encode(String name, int seconds, String... options) throws Exception {
-        Path file = MEDIA.resolve(name + ".flv");
-        if (Files.exists(file)) {
-            return file;
-        }
-        Files.createDirectories(MEDIA);
         String rate = List.of(options).contains("30000/1001") ? "30000/1001" : "25";
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                "ffmpeg",
-                                "-v",
-                                "error",
-                                "-y",
-                                "-f",
-                                "lavfi",
-                                "-i",
-                                "testsrc2=size=320x240:rate=" + rate,
-                                "-f",
-                                "lavfi",
-                                "-i",
-                                "sine=frequency=440:sample_rate=44100",
-                                "-t",
-                                String.valueOf(seconds),
-                                "-pix_fmt",
-                                "yuv420p",
-                                "-preset",
-                                "ultrafast",
-                                "-c:a",
-                                "aac",
-                                "-b:a",
-                                "64k"));
-        command.addAll(List.of(options));
-        command.addAll(List.of("-f", "flv", file.toString()));
-        MediaTools.Result result = MediaTools.run(120, command.toArray(String[]::new));
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        return file;
+        return MediaTools.testSignal(
+                MEDIA.resolve(name + ".flv"), seconds, rate, MediaTools.TONE, options);
     }
 
     private HlsPlaylist livePlaylist(String streamId) {
