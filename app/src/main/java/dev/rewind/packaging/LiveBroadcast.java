@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.NonTransientDataAccessException;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
@@ -223,16 +225,22 @@ final class LiveBroadcast {
         } else {
             step = catalog(endNow(((End) item).ending()));
         }
-        return step.onErrorResume(
-                error -> {
-                    log.error(
-                            "Stream {}: broadcast {}: {} failed: {}",
-                            streamId,
-                            id,
-                            item.getClass().getSimpleName(),
-                            error.toString());
-                    return Mono.empty();
-                });
+        return step.onErrorResume(error -> failed(item, error));
+    }
+
+    /** A write that failed for good: logged with its cause; a broadcast's end still happens. */
+    private Mono<Void> failed(Work item, Throwable error) {
+        Throwable cause = Exceptions.isRetryExhausted(error) ? error.getCause() : error;
+        log.error(
+                "Stream {}: broadcast {}: {} failed: {}",
+                streamId,
+                id,
+                item.getClass().getSimpleName(),
+                cause.toString());
+        if (item instanceof StoreSegment s && s.ending() != null) {
+            return catalog(endNow(s.ending())).onErrorResume(e -> Mono.empty());
+        }
+        return Mono.empty();
     }
 
     private Mono<Void> describe(Describe s) {
@@ -280,11 +288,16 @@ final class LiveBroadcast {
         return broadcasts.end(id, ending.reason(), ending.at()).then();
     }
 
-    /** Retries catalog writes briefly: PostgreSQL restarting must not lose a segment. */
+    /**
+     * Retries catalog writes briefly: PostgreSQL restarting must not lose a segment. A write the
+     * database refuses (its stream was deleted meanwhile) is not retried.
+     */
     private static Mono<Void> catalog(Mono<Void> write) {
         return Mono.defer(() -> write)
                 .retryWhen(
-                        Retry.backoff(8, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)));
+                        Retry.backoff(8, Duration.ofMillis(200))
+                                .maxBackoff(Duration.ofSeconds(5))
+                                .filter(e -> !(e instanceof NonTransientDataAccessException)));
     }
 
     @Override

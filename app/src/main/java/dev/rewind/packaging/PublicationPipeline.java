@@ -440,7 +440,7 @@ final class PublicationPipeline {
         volatile long startMs = Long.MAX_VALUE;
 
         volatile boolean chunked;
-        long lastAnchorMs = Long.MIN_VALUE;
+        long lastAnchorMs = Long.MIN_VALUE / 2; // far enough back not to overflow
         long offsetMs;
         boolean calibrated;
         long firstDecodeTime = -1;

@@ -78,8 +78,15 @@ final class Segmenter {
         return shouldCut(chunk) ? cut() : null;
     }
 
-    /** The segment in progress, as it stands, or null when empty; the next chunk starts anew. */
+    /**
+     * The segment in progress, as it stands, or null when it has no duration (FFmpeg gives the last
+     * sample it writes none): the next chunk starts anew.
+     */
     Cut flush() {
+        if (durationUs == 0) {
+            drop();
+            return null;
+        }
         return chunks.isEmpty() ? null : cut();
     }
 

@@ -139,7 +139,8 @@ final class PlaybackHandler {
             ServerRequest request, String key, MediaType type, ObjectStore.ObjectInfo info) {
         String etag = "\"" + info.etag().replace("\"", "") + "\"";
         HttpHeaders requested = request.headers().asHttpHeaders();
-        if (requested.getIfNoneMatch().contains(etag)) {
+        List<String> ifNoneMatch = requested.getIfNoneMatch();
+        if (ifNoneMatch.contains(etag) || ifNoneMatch.contains("*")) {
             return ServerResponse.status(HttpStatus.NOT_MODIFIED)
                     .eTag(etag)
                     .cacheControl(IMMUTABLE)

@@ -7,6 +7,7 @@ import dev.rewind.storage.ObjectStore;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -33,12 +34,19 @@ class PlaybackRouter {
     @Bean
     RouterFunction<ServerResponse> playbackRoutes(PlaybackHandler handler) {
         return RouterFunctions.route()
-                .GET("/live/{streamId}/master.m3u8", handler::getMultivariantPlaylist)
-                .GET("/live/{streamId}/index.m3u8", handler::getLivePlaylist)
-                .GET("/live/{streamId}/{broadcastId}/index.m3u8", handler::getBroadcastPlaylist)
+                .route(playlist("/live/{streamId}/master.m3u8"), handler::getMultivariantPlaylist)
+                .route(playlist("/live/{streamId}/index.m3u8"), handler::getLivePlaylist)
+                .route(
+                        playlist("/live/{streamId}/{broadcastId}/index.m3u8"),
+                        handler::getBroadcastPlaylist)
                 .GET("/live/{streamId}/{broadcastId}/{object}", handler::getMedia)
                 .HEAD("/live/{streamId}/{broadcastId}/{object}", handler::getMedia)
                 .build()
                 .andRoute(RequestPredicates.path("/live/**"), handler::notFound);
+    }
+
+    /** GET, and HEAD, which WebFlux answers with the GET response's headers alone. */
+    private static RequestPredicate playlist(String pattern) {
+        return RequestPredicates.GET(pattern).or(RequestPredicates.HEAD(pattern));
     }
 }

@@ -81,6 +81,16 @@ class SegmenterTests {
     }
 
     @Test
+    void aLastChunkWithoutDurationIsNoSegment() {
+        // FFmpeg writes the last sample of its output with no duration
+        add(0, true, false);
+
+        assertThat(segmenter.flush()).isNull();
+        add(500_000, true, false);
+        assertThat(segmenter.flush().durationUs()).isEqualTo(500_000);
+    }
+
+    @Test
     void aCutKeepsItsChunksAndBytesInOrder() {
         add(1_000_000, true, false, new byte[] {1, 2});
         add(1_000_000, false, true, new byte[] {3});
