@@ -326,6 +326,14 @@ class Rewind:
         text = open(self.log, errors="replace").read()
         return [float(ms) for ms in re.findall(r"listed (\d+) ms after its closing frame", text)]
 
+    def stages(self):
+        """Medians of where the delay went: cut and spooled, queued and uploaded, row written."""
+        text = open(self.log, errors="replace").read()
+        found = re.findall(r"spooled \+(\d+) ms, stored \+(\d+) ms, row \+(\d+) ms", text)
+        if not found:
+            return None
+        return tuple(statistics.median(int(f[i]) for f in found) for i in range(3))
+
     def stop(self):
         stop(self.pids())
 
@@ -383,7 +391,8 @@ def run_round(target, n, header, tags, duration, work):
     cpu = ((c1 - c0) / HZ - idle_rate * (t1 - t0)) / n / minutes
     mem = (statistics.median(samples) - mem0) / 1024 / n if samples else float("nan")
     delays = target.delays(publishers)
-    return {"target": target.name, "n": n, "failed": len(failed), "cpu": cpu, "mem": mem,
+    stages = target.stages() if hasattr(target, "stages") else None
+    return {"stages": stages, "target": target.name, "n": n, "failed": len(failed), "cpu": cpu, "mem": mem,
             "idle_mb": mem0 / 1024, "segments": len(delays), "p50": percentile(delays, 50),
             "p95": percentile(delays, 95), "max": max(delays) if delays else float("nan")}
 
@@ -425,6 +434,10 @@ def main():
     for r in results:
         print(f"{r['target']:8}{r['n']:>4}{r['failed']:>7}{r['cpu']:>8.3f}{r['mem']:>8.1f}"
               f"{r['idle_mb']:>9.0f}{r['segments']:>9}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['max']:>8.1f}")
+    for r in results:
+        if r["stages"]:
+            print(f"rewind N={r['n']}: median ms from the closing keyframe to spooled %d,"
+                  " then to stored %d, then to the row %d" % r["stages"])
 
 
 if __name__ == "__main__":

@@ -58,7 +58,12 @@ final class LiveBroadcast {
     private record Describe(Fmp4Reader.Init init, Double frameRate) implements Work {}
 
     private record StoreSegment(
-            MediaSpool.Spooled object, Segment row, Ending ending, int target, long closedAtMs)
+            MediaSpool.Spooled object,
+            Segment row,
+            Ending ending,
+            int target,
+            long closedAtMs,
+            long queuedAtMs)
             implements Work {}
 
     private record End(Ending ending) implements Work {}
@@ -180,7 +185,14 @@ final class LiveBroadcast {
      * @param closedAtMs when the keyframe that closed it arrived at ingest, or -1
      */
     void store(MediaSpool.Spooled object, Segment row, Ending ending, long closedAtMs) {
-        emit(new StoreSegment(object, row, ending, targetSeconds.get(), closedAtMs));
+        emit(
+                new StoreSegment(
+                        object,
+                        row,
+                        ending,
+                        targetSeconds.get(),
+                        closedAtMs,
+                        System.currentTimeMillis()));
         if (ending != null) {
             close();
         }
@@ -221,7 +233,11 @@ final class LiveBroadcast {
         } else if (item instanceof Describe d) {
             step = catalog(describe(d));
         } else if (item instanceof StoreSegment s) {
-            step = spool.upload(s.object()).then(catalog(record(s)));
+            long[] storedAtMs = new long[1];
+            step =
+                    spool.upload(s.object())
+                            .doOnSuccess(done -> storedAtMs[0] = System.currentTimeMillis())
+                            .then(catalog(record(s, storedAtMs)));
         } else {
             step = catalog(endNow(((End) item).ending()));
         }
@@ -253,7 +269,7 @@ final class LiveBroadcast {
                 s.frameRate());
     }
 
-    private Mono<Void> record(StoreSegment s) {
+    private Mono<Void> record(StoreSegment s, long[] storedAtMs) {
         Mono<Void> target = Mono.empty();
         if (!targetStored) {
             targetStored = true;
@@ -263,18 +279,29 @@ final class LiveBroadcast {
                 s.ending() == null
                         ? segments.insert(s.row())
                         : segments.insertLast(s.row(), s.ending().reason(), s.ending().at());
-        return target.then(insert).doOnSuccess(done -> listed(s));
+        return target.then(insert).doOnSuccess(done -> listed(s, storedAtMs[0]));
     }
 
-    private void listed(StoreSegment s) {
+    /**
+     * At DEBUG, how long the segment took to be listed, and where: cut and spooled, queued and
+     * uploaded, its row written.
+     */
+    private void listed(StoreSegment s, long storedAtMs) {
         if (!log.isDebugEnabled()) {
             return;
         }
+        long now = System.currentTimeMillis();
         String delay =
                 s.closedAtMs() < 0
                         ? "at the end of its FFmpeg"
-                        : (System.currentTimeMillis() - s.closedAtMs())
-                                + " ms after its closing frame arrived";
+                        : (now - s.closedAtMs())
+                                + " ms after its closing frame arrived (spooled +"
+                                + (s.queuedAtMs() - s.closedAtMs())
+                                + " ms, stored +"
+                                + (storedAtMs - s.queuedAtMs())
+                                + " ms, row +"
+                                + (now - storedAtMs)
+                                + " ms)";
         log.debug(
                 "Stream {}: segment {} listed {} ({} bytes, {} us)",
                 streamId,

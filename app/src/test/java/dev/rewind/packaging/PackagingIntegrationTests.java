@@ -248,6 +248,20 @@ class PackagingIntegrationTests {
         HlsPlaylist ended = awaitEnded(stream.id());
         String base = "/live/" + stream.id() + "/";
         assertRangesConditionalsAndHead(base, ended);
+        client.head()
+                .uri(base + "master.m3u8")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType("application/vnd.apple.mpegurl");
+        client.get()
+                .uri(base + "index.m3u8")
+                .exchange()
+                .expectHeader()
+                .contentType("application/vnd.apple.mpegurl")
+                .expectHeader()
+                .cacheControl(org.springframework.http.CacheControl.noCache());
 
         String broadcast = broadcastOf(ended);
         for (String missing :
@@ -319,20 +333,6 @@ class PackagingIntegrationTests {
                 .isOk()
                 .expectHeader()
                 .contentType("video/mp4");
-        client.head()
-                .uri(base + "master.m3u8")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectHeader()
-                .contentType("application/vnd.apple.mpegurl");
-        client.get()
-                .uri(base + "index.m3u8")
-                .exchange()
-                .expectHeader()
-                .contentType("application/vnd.apple.mpegurl")
-                .expectHeader()
-                .cacheControl(org.springframework.http.CacheControl.noCache());
     }
 
     /** Polls the live playlist while the publisher runs; every update keeps the rules. */
