@@ -51,9 +51,10 @@ final class Broadcasts {
 
     /**
      * The broadcast a new publication continues or starts, and what must finish before its media
-     * flows: the stream's previous publication on this replica.
+     * flows: the stream's previous publication on this replica. The next publication waits for
+     * {@code finished}.
      */
-    synchronized Joined join(Publication publication) {
+    synchronized Joined join(Publication publication, Mono<Void> finished) {
         String streamId = publication.streamId();
         LiveBroadcast broadcast = live.get(streamId);
         if (broadcast != null && broadcast.ended()) {
@@ -69,22 +70,18 @@ final class Broadcasts {
         }
         broadcast.publishers++;
         Mono<Void> previous = broadcast.lastPipeline;
+        broadcast.lastPipeline = finished;
         if (continued) {
             log.info(
                     "Stream {}: publication continues broadcast {} after a reconnect",
                     streamId,
                     broadcast.id());
         }
-        return new Joined(broadcast, previous, continued);
+        return new Joined(broadcast, previous);
     }
 
     /** A publication's broadcast and what it waits for. */
-    record Joined(LiveBroadcast broadcast, Mono<Void> previous, boolean continued) {}
-
-    /** Records the pipeline of the newest publication, which the next one waits for. */
-    synchronized void following(LiveBroadcast broadcast, Mono<Void> pipeline) {
-        broadcast.lastPipeline = pipeline;
-    }
+    record Joined(LiveBroadcast broadcast, Mono<Void> previous) {}
 
     /**
      * A publication stopped. For a final reason its broadcast is no longer joinable at once (its

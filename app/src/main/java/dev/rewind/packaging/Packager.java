@@ -38,11 +38,10 @@ final class Packager implements PublicationHandler {
 
     @Override
     public Mono<Void> handle(Publication publication) {
-        Broadcasts.Joined joined = broadcasts.join(publication);
+        Sinks.Empty<Void> finished = Sinks.empty();
+        Broadcasts.Joined joined = broadcasts.join(publication, finished.asMono());
         LiveBroadcast broadcast = joined.broadcast();
         publication.stopped().subscribe(reason -> broadcasts.stopped(broadcast, reason));
-        Sinks.Empty<Void> finished = Sinks.empty();
-        broadcasts.following(broadcast, finished.asMono());
         var pipeline =
                 new PublicationPipeline(publication, broadcast, settings, spool, blocking, clock);
         return joined.previous()

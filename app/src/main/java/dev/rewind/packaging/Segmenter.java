@@ -90,12 +90,9 @@ final class Segmenter {
         return chunks.isEmpty() ? null : cut();
     }
 
-    /** Drops the segment in progress; returns its duration in microseconds. */
-    long drop() {
-        long dropped = durationUs;
+    private void drop() {
         chunks.clear();
         durationUs = 0;
-        return dropped;
     }
 
     private boolean shouldCut(Chunk last) {
@@ -115,8 +112,7 @@ final class Segmenter {
         long rounded = (durationUs + SECOND_US / 2) / SECOND_US;
         long configured = (segmentUs + SECOND_US - 1) / SECOND_US;
         targetSeconds.compareAndSet(0, (int) Math.max(1, Math.max(configured, rounded)));
-        chunks.clear();
-        durationUs = 0;
+        drop();
         return cut;
     }
 }
