@@ -140,6 +140,7 @@ final class PublicationPipeline {
                     "Stream {}: {} configuration changed; FFmpeg restarts at the next keyframe",
                     publication.streamId(),
                     video ? "video" : "audio");
+            out.restarting = true;
             return stop(out);
         }
         write(out, tag);
@@ -384,7 +385,6 @@ final class PublicationPipeline {
         }
         String errors = out.process.errorSummary();
         if (out.inputClosed) {
-            out.exited = true;
             log.info(
                     "Stream {}: FFmpeg exited with code {} after {} s",
                     publication.streamId(),
@@ -393,15 +393,21 @@ final class PublicationPipeline {
             if (!errors.isEmpty()) {
                 log.debug("Stream {}: FFmpeg said {}", publication.streamId(), errors);
             }
+        } else {
+            log.warn(
+                    "Stream {}: FFmpeg exited with code {} after {} s mid-broadcast; it restarts at"
+                        + " the next keyframe, with a discontinuity; what it had not written yet is"
+                        + " lost{}",
+                    publication.streamId(),
+                    code,
+                    out.process.runningSeconds(),
+                    errors.isEmpty() ? "" : " (" + errors + ")");
+        }
+        if (out.inputClosed && !out.restarting) {
+            out.exited = true; // the publication ended: finish() stores the last segment
             return Mono.empty();
         }
-        log.warn(
-                "Stream {}: FFmpeg exited with code {} after {} s mid-broadcast; it restarts at the"
-                    + " next keyframe, with a discontinuity; what it had not written yet is lost{}",
-                publication.streamId(),
-                code,
-                out.process.runningSeconds(),
-                errors.isEmpty() ? "" : " (" + errors + ")");
+        // the next FFmpeg's first chunk starts a new segment with its own init segment
         Segmenter.Cut partial = segmenter.flush();
         Mono<Void> stored = partial == null ? Mono.empty() : store(out, partial, null, false);
         out.exited = true; // only now may the next FFmpeg's output reach the segmenter
@@ -434,6 +440,10 @@ final class PublicationPipeline {
 
         final Sinks.Empty<Void> done = Sinks.empty();
         volatile boolean inputClosed;
+
+        /** Stopped for a new codec configuration: the publication goes on with another FFmpeg. */
+        volatile boolean restarting;
+
         volatile boolean exited;
 
         /** The earliest RTMP timestamp written before FFmpeg's first chunk: its time zero. */

@@ -7,11 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Groups CMAF chunks into media segments. A segment ends at the first chunk boundary where a sync
- * sample follows once it holds {@code segmentDuration}; it is cut early, at any chunk boundary,
- * only where waiting for the next sync sample would take it past the broadcast's target duration
- * (RFC 8216 4.3.3.1: every EXTINF, rounded, at or below EXT-X-TARGETDURATION). The first segment of
- * a broadcast fixes that target: the configured segment duration, or the first group of pictures
- * when it is longer.
+ * sample follows once it holds {@code segmentDuration}; it is cut early, before a chunk that would
+ * take it past the broadcast's target duration (RFC 8216 4.3.3.1: every EXTINF, rounded, at or
+ * below EXT-X-TARGETDURATION). The first segment of a broadcast fixes that target: the configured
+ * segment duration, or the first group of pictures when it is longer.
  */
 final class Segmenter {
     private static final long SECOND_US = 1_000_000;
@@ -19,11 +18,16 @@ final class Segmenter {
     /** The first segment waits at most this long for a sync sample. */
     private static final long FIRST_MAX_US = 10 * SECOND_US;
 
+    /**
+     * Durations from this far above a whole number of seconds round up: EXTINF is written in
+     * milliseconds, so 2.4995 s reads "2.500".
+     */
+    private static final long ROUNDS_UP_US = SECOND_US / 2 - 500;
+
     private final long segmentUs;
     private final AtomicInteger targetSeconds;
     private final List<Chunk> chunks = new ArrayList<>();
     private long durationUs;
-    private long maxChunkUs;
 
     /**
      * @param segmentUs the duration segments aim at
@@ -70,11 +74,17 @@ final class Segmenter {
         }
     }
 
-    /** Adds a chunk; returns the segment it completes, or null. */
+    /**
+     * Adds a chunk; returns the segment it completes, or the segment before it when it cannot join
+     * that one, or null.
+     */
     Cut add(Chunk chunk) {
+        Cut before = overflows(chunk) ? cut() : null;
         chunks.add(chunk);
         durationUs += chunk.durationUs();
-        maxChunkUs = Math.max(maxChunkUs, chunk.durationUs());
+        if (before != null) {
+            return before;
+        }
         return shouldCut(chunk) ? cut() : null;
     }
 
@@ -95,16 +105,18 @@ final class Segmenter {
         durationUs = 0;
     }
 
+    private boolean overflows(Chunk next) {
+        int target = targetSeconds.get();
+        return target > 0
+                && !chunks.isEmpty()
+                && durationUs + next.durationUs() >= target * SECOND_US + ROUNDS_UP_US;
+    }
+
     private boolean shouldCut(Chunk last) {
         if (last.endsBeforeSync() && durationUs >= segmentUs) {
             return true;
         }
-        int target = targetSeconds.get();
-        if (target == 0) {
-            return durationUs >= FIRST_MAX_US;
-        }
-        // a longer wait could end with an EXTINF that rounds above the target
-        return durationUs + maxChunkUs >= target * SECOND_US + SECOND_US / 2;
+        return targetSeconds.get() == 0 && durationUs >= FIRST_MAX_US;
     }
 
     private Cut cut() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,6 +102,48 @@ public final class MediaTools {
             }
         }
         return file;
+    }
+
+    /** Reads the tags of an FLV file (the FLV 10.1 specification, annex E). */
+    public static List<FlvTag> readFlv(Path file) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
+        in.position(in.getInt(5) + 4); // the header, then PreviousTagSize0
+        List<FlvTag> tags = new ArrayList<>();
+        while (in.remaining() >= 15) {
+            int type = in.get() & 0x1F;
+            int size = uint24(in);
+            long timestamp = uint24(in) | (in.get() & 0xFFL) << 24;
+            in.position(in.position() + 3); // stream id
+            byte[] data = new byte[size];
+            in.get(data);
+            in.getInt(); // PreviousTagSize
+            tags.add(new FlvTag(type, timestamp, data, 0));
+        }
+        return tags;
+    }
+
+    private static int uint24(ByteBuffer in) {
+        return (in.get() & 0xFF) << 16 | (in.get() & 0xFF) << 8 | in.get() & 0xFF;
+    }
+
+    /**
+     * Publishes audio and video tags to Rewind with the scripted client, as fast as they can go (no
+     * metadata), and unpublishes.
+     */
+    public static void publishTags(int rtmpPort, String key, List<FlvTag> tags) {
+        try (RawRtmpClient client = RawRtmpClient.open(rtmpPort)) {
+            assertThat(client.publish("live", key)).isEqualTo("NetStream.Publish.Start");
+            for (FlvTag tag : tags) {
+                if (tag.type() == FlvTag.VIDEO) {
+                    client.video(tag.timestampMs(), tag.data());
+                } else if (tag.type() == FlvTag.AUDIO) {
+                    client.audio(tag.timestampMs(), tag.data());
+                }
+            }
+            client.command("deleteStream", null, (double) RawRtmpClient.MEDIA_STREAM);
+            client.flush();
+            client.awaitClosed(java.time.Duration.ofSeconds(1));
+        }
     }
 
     /** Every packet of a file, as "codec_type,dts_time" lines, in file order. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rewind.auth.ApiTokens;
+import dev.rewind.ingest.FlvTag;
 import dev.rewind.ingest.IngestServer;
 import dev.rewind.ingest.MediaTools;
 import dev.rewind.ingest.TestStream;
@@ -93,7 +94,7 @@ class PackagingIntegrationTests {
 
         String replayUri = "/live/" + stream.id() + "/" + broadcast + "/index.m3u8";
         HlsPlaylist replay = HlsPlaylist.parse(get(replayUri));
-        assertThat(replay.type()).isEqualTo("VOD");
+        assertThat(replay.type()).isEqualTo("EVENT");
         assertThat(replay.endList()).isTrue();
         assertThat(replay.segments()).hasSameSizeAs(ended.segments());
         MediaTools.Result played =
@@ -212,6 +213,33 @@ class PackagingIntegrationTests {
         assertThat(ended.discontinuities()).isEqualTo(1);
         // lost: the chunk FFmpeg was writing, and media until the next keyframe (2 s)
         assertThat(ended.totalSeconds()).isBetween(16.0, 20.5);
+        assertEverySegmentDecodes(stream.id(), broadcastOf(ended), ended);
+    }
+
+    @Test
+    void aNewVideoConfigurationStartsANewInitSegmentAfterADiscontinuityAndLosesNothing()
+            throws Exception {
+        // regression: the segment in progress at the change was joined with the next FFmpeg's
+        // chunks, under the new init segment
+        List<FlvTag> tags =
+                new ArrayList<>(
+                        MediaTools.readFlv(
+                                encode("codec-small", 6, "-c:v", "libx264", "-g", "50")));
+        long offsetMs = tags.get(tags.size() - 1).timestampMs() + 40;
+        for (FlvTag tag :
+                MediaTools.readFlv(
+                        encode("codec-large", 6, "-c:v", "libx264", "-g", "50", "-s", "640x360"))) {
+            tags.add(new FlvTag(tag.type(), tag.timestampMs() + offsetMs, tag.data(), 0));
+        }
+        TestStream stream = newStream("codec-change");
+
+        MediaTools.publishTags(ingest.rtmpPort(), stream.key(), tags);
+
+        HlsPlaylist ended = awaitEnded(stream.id());
+        assertThat(ended.violations()).isEmpty();
+        assertThat(ended.discontinuities()).isEqualTo(1);
+        assertThat(ended.segments().stream().map(HlsPlaylist.Entry::map).distinct()).hasSize(2);
+        assertThat(ended.totalSeconds()).isCloseTo(12.0, org.assertj.core.data.Offset.offset(0.5));
         assertEverySegmentDecodes(stream.id(), broadcastOf(ended), ended);
     }
 

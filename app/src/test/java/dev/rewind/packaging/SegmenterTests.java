@@ -55,6 +55,22 @@ class SegmenterTests {
     }
 
     @Test
+    void groupsOfPicturesJustOverTheTargetAreNotCutInTheMiddle() {
+        // 24 fps with a keyframe every 50 frames: 2.083 s groups, 0.5 s chunks and a short last one
+        for (int gop = 0; gop < 4; gop++) {
+            add(500_000, true, false);
+            add(500_000, false, false);
+            add(500_000, false, false);
+            add(500_000, false, false);
+            add(83_333, false, true);
+        }
+
+        assertThat(cuts).hasSize(4).allMatch(cut -> cut.durationUs() == 2_083_333);
+        assertThat(cuts).allMatch(Segmenter.Cut::independent);
+        assertThat(target.get()).isEqualTo(2);
+    }
+
+    @Test
     void ntscChunksStillEndAtTheKeyframe() {
         // 29.97 fps, 60-frame groups: chunks of 16 frames, then the 12 left before the keyframe
         long frame = 33_367;
