@@ -195,7 +195,7 @@ public class BroadcastRepository {
                 .rowsUpdated();
     }
 
-    private static Broadcast toBroadcast(Readable row) {
+    static Broadcast toBroadcast(Readable row) {
         return new Broadcast(
                 row.get("id", String.class),
                 row.get("stream_id", String.class),

@@ -3,9 +3,10 @@ package dev.rewind.catalog;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Stored media segments in PostgreSQL. */
@@ -59,18 +60,42 @@ public class SegmentRepository {
                 .then();
     }
 
-    /** A broadcast's segments in media sequence order. */
-    public Flux<Segment> findByBroadcastId(String broadcastId) {
+    /**
+     * A broadcast and its segments in media sequence order, read in one statement: one snapshot, so
+     * that the broadcast's last segment is never seen without its end (or the other way round).
+     */
+    public Mono<Listing> findListing(String broadcastId) {
         return db.sql(
                         """
-                        select broadcast_id, media_sequence, duration_us, program_date_time,
-                            discontinuity, discontinuity_sequence, init_number, independent,
-                            object_key, size_bytes
-                        from segments where broadcast_id = :broadcast order by media_sequence
+                        select b.id, b.stream_id, b.state, b.started_at, b.ended_at, b.end_reason,
+                            b.target_duration, b.codecs, b.width, b.height, b.frame_rate,
+                            b.id as broadcast_id, s.media_sequence, s.duration_us,
+                            s.program_date_time, s.discontinuity, s.discontinuity_sequence,
+                            s.init_number, s.independent, s.object_key, s.size_bytes
+                        from broadcasts b left join segments s on s.broadcast_id = b.id
+                        where b.id = :broadcast order by s.media_sequence
                         """)
                 .bind("broadcast", broadcastId)
-                .map(SegmentRepository::toSegment)
-                .all();
+                .map(row -> new ListingRow(BroadcastRepository.toBroadcast(row), toSegment(row)))
+                .all()
+                .collectList()
+                .filter(rows -> !rows.isEmpty())
+                .map(SegmentRepository::toListing);
+    }
+
+    /** A broadcast with the segments stored at the same moment. */
+    public record Listing(Broadcast broadcast, List<Segment> segments) {}
+
+    private record ListingRow(Broadcast broadcast, Segment segment) {}
+
+    private static Listing toListing(List<ListingRow> rows) {
+        List<Segment> segments = new ArrayList<>(rows.size());
+        for (ListingRow row : rows) {
+            if (row.segment() != null) {
+                segments.add(row.segment());
+            }
+        }
+        return new Listing(rows.get(0).broadcast(), segments);
     }
 
     private static DatabaseClient.GenericExecuteSpec bind(
@@ -88,6 +113,9 @@ public class SegmentRepository {
     }
 
     private static Segment toSegment(Readable row) {
+        if (row.get("media_sequence", Long.class) == null) {
+            return null; // a broadcast without segments, outer-joined
+        }
         return new Segment(
                 row.get("broadcast_id", String.class),
                 row.get("media_sequence", Long.class),

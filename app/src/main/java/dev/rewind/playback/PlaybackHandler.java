@@ -3,6 +3,7 @@ package dev.rewind.playback;
 import dev.rewind.catalog.Broadcast;
 import dev.rewind.catalog.BroadcastRepository;
 import dev.rewind.catalog.SegmentRepository;
+import dev.rewind.catalog.Stream;
 import dev.rewind.catalog.StreamRepository;
 import dev.rewind.storage.ObjectKeys;
 import dev.rewind.storage.ObjectStore;
@@ -102,28 +103,32 @@ final class PlaybackHandler {
             Broadcast broadcast, Playlists.Kind kind, String uriPrefix) {
         return Mono.zip(
                         streams.findById(broadcast.streamId()),
-                        segments.findByBroadcastId(broadcast.id()).collectList())
-                .flatMap(
-                        found -> {
-                            String body =
-                                    Playlists.media(
-                                            broadcast,
-                                            found.getT2(),
-                                            kind,
-                                            found.getT1().dvrWindowSeconds(),
-                                            uriPrefix);
-                            boolean replay = kind == Playlists.Kind.BROADCAST && !broadcast.live();
-                            return playlist(body, replay ? REPLAY : LIVE);
-                        });
+                        segments.findListing(broadcast.id()))
+                .flatMap(found -> mediaPlaylist(found.getT2(), kind, found.getT1(), uriPrefix));
+    }
+
+    private static Mono<ServerResponse> mediaPlaylist(
+            SegmentRepository.Listing listing,
+            Playlists.Kind kind,
+            Stream stream,
+            String uriPrefix) {
+        Broadcast broadcast = listing.broadcast();
+        String body =
+                Playlists.media(
+                        broadcast, listing.segments(), kind, stream.dvrWindowSeconds(), uriPrefix);
+        boolean replay = kind == Playlists.Kind.BROADCAST && !broadcast.live();
+        return playlist(body, replay ? REPLAY : LIVE);
     }
 
     private Mono<ServerResponse> multivariantPlaylist(Broadcast broadcast) {
-        return segments.findByBroadcastId(broadcast.id())
-                .collectList()
+        return segments.findListing(broadcast.id())
                 .flatMap(
-                        rows ->
+                        listing ->
                                 playlist(
-                                        Playlists.multivariant(broadcast, rows, "index.m3u8"),
+                                        Playlists.multivariant(
+                                                listing.broadcast(),
+                                                listing.segments(),
+                                                "index.m3u8"),
                                         LIVE));
     }
 

@@ -27,7 +27,10 @@ final class Playlists {
     enum Kind {
         /** The stream's live URL: the broadcast as it is live, ended or not. */
         LIVE,
-        /** A broadcast's own URL: live, or once ended the whole broadcast for replay. */
+        /**
+         * A broadcast's own URL: always the whole broadcast, live or ended, so that it only grows
+         * (RFC 8216 6.2.1) and replays the broadcast once it ended.
+         */
         BROADCAST
     }
 
@@ -66,9 +69,9 @@ final class Playlists {
         if (all.isEmpty() || broadcast.targetDuration() == null) {
             return null;
         }
-        boolean replay = kind == Kind.BROADCAST && !broadcast.live();
+        boolean whole = kind == Kind.BROADCAST || dvrWindowSeconds == 0;
         int target = broadcast.targetDuration();
-        List<Segment> segments = replay ? all : window(all, dvrWindowSeconds, target);
+        List<Segment> segments = whole ? all : window(all, dvrWindowSeconds, target);
         Segment first = segments.get(0);
 
         var out = new StringBuilder(64 + segments.size() * 64);
@@ -78,9 +81,8 @@ final class Playlists {
         out.append("#EXT-X-DISCONTINUITY-SEQUENCE:")
                 .append(first.discontinuitySequence())
                 .append('\n');
-        if (replay) {
-            out.append("#EXT-X-PLAYLIST-TYPE:VOD\n");
-        } else if (dvrWindowSeconds == 0) {
+        if (whole) {
+            // EVENT, not VOD, even once ended: a playlist may gain EXT-X-ENDLIST, not a new type
             out.append("#EXT-X-PLAYLIST-TYPE:EVENT\n");
         }
         if (segments.stream().allMatch(Segment::independent)) {
@@ -136,9 +138,6 @@ final class Playlists {
      * (RFC 8216 6.2.2).
      */
     private static List<Segment> window(List<Segment> segments, int dvrWindowSeconds, int target) {
-        if (dvrWindowSeconds == 0) {
-            return segments;
-        }
         long keepUs = Math.max(dvrWindowSeconds, 3L * target) * 1_000_000L;
         long coveredUs = 0;
         int from = segments.size();

@@ -163,6 +163,9 @@ public record HlsPlaylist(
             violations.add(
                     "media sequence decreased " + mediaSequence + " -> " + later.mediaSequence());
         }
+        if (type != null && !type.equals(later.type())) {
+            violations.add("playlist type changed " + type + " -> " + later.type());
+        }
         if (endList && !later.endList()) {
             violations.add("EXT-X-ENDLIST disappeared");
         }

@@ -39,12 +39,24 @@ class PlaylistsTests {
     }
 
     @Test
-    void anEndedBroadcastsOwnPlaylistIsAVodReplay() {
-        String text = Playlists.media(ended(), segments(0, 2), Playlists.Kind.BROADCAST, 30, "");
+    void aBroadcastsOwnPlaylistListsTheWholeBroadcastLiveAndEndedWhateverTheWindow() {
+        // regression: it slid while live and listed everything once ended, so its media
+        // sequence went down, and its type changed from EVENT to VOD
+        HlsPlaylist live =
+                HlsPlaylist.parse(
+                        Playlists.media(live(), segments(0, 10), Playlists.Kind.BROADCAST, 4, ""));
+        HlsPlaylist ended =
+                HlsPlaylist.parse(
+                        Playlists.media(ended(), segments(0, 11), Playlists.Kind.BROADCAST, 4, ""));
 
-        assertThat(text)
-                .contains("#EXT-X-PLAYLIST-TYPE:VOD\n")
-                .endsWith("41.m4s\n#EXT-X-ENDLIST\n");
+        assertThat(live.segments()).hasSize(10);
+        assertThat(live.type()).isEqualTo("EVENT");
+        assertThat(live.endList()).isFalse();
+        assertThat(ended.segments()).hasSize(11);
+        assertThat(ended.endList()).isTrue();
+        assertThat(live.updateViolations(ended)).isEmpty();
+        assertThat(Playlists.media(live(), segments(0, 10), Playlists.Kind.LIVE, 4, ""))
+                .doesNotContain("#EXT-X-PLAYLIST-TYPE");
         assertThat(Playlists.media(ended(), segments(0, 2), Playlists.Kind.LIVE, 0, ""))
                 .contains("#EXT-X-PLAYLIST-TYPE:EVENT\n")
                 .endsWith("#EXT-X-ENDLIST\n");
