@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Counts wrong stream keys per remote address, so that guessing keys from one address stops after a
- * few tries a minute.
+ * few tries a minute. The bucket refills greedily (one try every minute / {@code maxFailures}), so
+ * that no burst across the turn of a minute gets twice the tries.
  */
 final class KeyAttempts {
     private static final Duration PERIOD = Duration.ofMinutes(1);
@@ -40,10 +41,7 @@ final class KeyAttempts {
 
     private Bucket newBucket() {
         Bandwidth limit =
-                Bandwidth.builder()
-                        .capacity(maxFailures)
-                        .refillIntervally(maxFailures, PERIOD)
-                        .build();
+                Bandwidth.builder().capacity(maxFailures).refillGreedy(maxFailures, PERIOD).build();
         return Bucket.builder().addLimit(limit).build();
     }
 }

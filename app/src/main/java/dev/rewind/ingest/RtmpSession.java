@@ -29,6 +29,15 @@ final class RtmpSession {
     private static final int DYNAMIC_LIMIT = 2;
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
+    /**
+     * How much of a publication may wait for packaging before reading the socket pauses, whichever
+     * limit comes first: 32 tags are about half a second of a 3 Mbit/s stream; the byte limit holds
+     * when frames are large.
+     */
+    private static final int QUEUED_TAGS = 32;
+
+    private static final long QUEUED_BYTES = 1 << 20;
+
     private enum State {
         NEW,
         CONNECTED,
@@ -47,7 +56,7 @@ final class RtmpSession {
     private volatile Publication publication;
     private boolean published;
     private volatile boolean closed;
-    private byte[] keyHash;
+    private volatile byte[] keyHash;
     private int publishStreamId;
     private volatile long lastMediaNanos;
     private volatile boolean backpressured;
@@ -273,7 +282,7 @@ final class RtmpSession {
                 "{} {}: publish refused: wrong stream key{}",
                 connection.protocol(),
                 connection.remote(),
-                locked ? "; further attempts refused for a minute" : "");
+                locked ? "; further attempts from it are limited" : "");
         refusePublish(streamId, "NetStream.Publish.BadName", "Invalid stream key.");
     }
 
@@ -283,6 +292,7 @@ final class RtmpSession {
         }
         boolean takeover =
                 properties.duplicatePublish() == IngestProperties.DuplicatePublish.TAKEOVER;
+        keyHash = hash; // before the claim: a key rotation checks it once the session is listed
         Publishers.Claim claim = services.publishers().claim(id, this, takeover);
         if (claim == Publishers.Claim.TAKEN) {
             log.info(
@@ -293,7 +303,6 @@ final class RtmpSession {
                     streamId, "NetStream.Publish.BadName", "Stream is already being published.");
             return Mono.empty();
         }
-        keyHash = hash;
         publishStreamId = streamId;
         Publication started =
                 new Publication(
@@ -303,7 +312,7 @@ final class RtmpSession {
                         connection.secure(),
                         claim == Publishers.Claim.REPLACED,
                         services.clock().instant(),
-                        new TagChannel(32));
+                        new TagChannel(QUEUED_TAGS, QUEUED_BYTES));
         publication = started;
         published = true;
         state = State.PUBLISHING;
@@ -333,7 +342,23 @@ final class RtmpSession {
             endPublication(connection.ending().reason(), connection.ending().detail());
             return Mono.empty();
         }
-        return metadata == null ? Mono.empty() : offer(metadata);
+        Mono<Void> first = metadata == null ? Mono.empty() : offer(metadata);
+        return first.then(recheckKey(id, hash));
+    }
+
+    /**
+     * Looks the key up again now that the session is listed as the stream's publisher: a rotation
+     * that committed after the first lookup, but disconnected before the listing, is caught here.
+     */
+    private Mono<Void> recheckKey(String id, byte[] hash) {
+        return services.streamKeys()
+                .apply(hash)
+                .filter(match -> match.streamId().equals(id))
+                .hasElement()
+                .filter(valid -> !valid)
+                .doOnNext(rotated -> stop(StopReason.KEY_ROTATED))
+                .onErrorResume(error -> Mono.empty())
+                .then();
     }
 
     private void consume(Publication started) {

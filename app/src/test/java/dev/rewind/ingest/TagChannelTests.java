@@ -13,13 +13,32 @@ import reactor.test.StepVerifier;
 class TagChannelTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final TagChannel channel = new TagChannel(3);
+    private final TagChannel channel = new TagChannel(3, 1000);
 
     @Test
     void offerReturnsFalseOnceTheTagsWaitingReachTheCapacity() {
         assertThat(channel.offer(tag(1))).isTrue();
         assertThat(channel.offer(tag(2))).isTrue();
         assertThat(channel.offer(tag(3))).isFalse();
+    }
+
+    @Test
+    void offerReturnsFalseOnceTheBytesWaitingReachTheByteCapacity() {
+        assertThat(channel.offer(tag(1, 600))).isTrue();
+        assertThat(channel.offer(tag(2, 400))).isFalse();
+
+        AtomicBoolean room = new AtomicBoolean();
+        Disposable waiting = channel.room().doOnSuccess(done -> room.set(true)).subscribe();
+
+        StepVerifier.create(channel.tags(), 0)
+                .expectSubscription()
+                .then(() -> assertThat(room).as("two tags, 1000 bytes").isFalse())
+                .thenRequest(1)
+                .expectNextCount(1)
+                .then(() -> assertThat(room).as("400 bytes left").isTrue())
+                .thenCancel()
+                .verify(TIMEOUT);
+        waiting.dispose();
     }
 
     @Test
@@ -90,6 +109,12 @@ class TagChannelTests {
     }
 
     private static FlvTag tag(long timestampMs) {
-        return new FlvTag(FlvTag.VIDEO, timestampMs, new byte[] {0x27, 1}, 0);
+        return tag(timestampMs, 2);
+    }
+
+    private static FlvTag tag(long timestampMs, int size) {
+        byte[] data = new byte[size];
+        data[0] = 0x27;
+        return new FlvTag(FlvTag.VIDEO, timestampMs, data, 0);
     }
 }
