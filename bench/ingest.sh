@@ -4,7 +4,9 @@
 # time, and the script records the server's CPU time and memory per publisher. As a baseline it
 # runs the same load, in the same run, against nginx with the RTMP module (application `live`,
 # `live on`, no HLS, no recording): a server that only relays tags to no one, the least any
-# ingest can cost. Then against Rewind, packaged jar, embedded defaults.
+# ingest can cost. Then against Rewind, packaged jar, embedded defaults, with packaging off
+# (rewind.packaging.enabled=false: publications are read and dropped), so that the figures are
+# ingest's alone; bench/packaging.py measures packaging.
 #
 # usage: bench/ingest.sh [-d seconds] [-i seconds] [-t "nginx rewind"] [-k] [N ...]
 #   N ...  publisher counts, one round per count and target (default: 10 50 100)
@@ -266,7 +268,8 @@ start_rewind() {
   mkdir -p "$rewind_home"
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
   (cd "$rewind_home" && exec java ${JAVA_OPTS:-} -jar "$rewind_jar" --server.port="$http" \
-    --rewind.ingest.rtmp-port="$rtmp" --rewind.ingest.rtmps-port="$rtmps") >"$log" 2>&1 &
+    --rewind.ingest.rtmp-port="$rtmp" --rewind.ingest.rtmps-port="$rtmps" \
+    --rewind.packaging.enabled=false) >"$log" 2>&1 &
   server_pid=$!
   # The API token is printed a moment after the ready line; wait for both.
   for _ in $(seq 1 360); do

@@ -13,6 +13,7 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,6 +57,7 @@ class PackagingConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(name = "rewind.packaging.enabled", matchIfMissing = true)
     PublicationHandler packager(
             Broadcasts broadcasts,
             PackagingSettings settings,
@@ -63,6 +65,17 @@ class PackagingConfiguration {
             Scheduler blocking,
             Clock clock) {
         return new Packager(broadcasts, settings, spool, blocking, clock);
+    }
+
+    /**
+     * With {@code rewind.packaging.enabled=false}, publications are read and dropped: ingest alone,
+     * as {@code bench/ingest.sh} measures it. Nothing is stored.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "rewind.packaging.enabled", havingValue = "false")
+    PublicationHandler discardingHandler() {
+        log.warn("Packaging is off (rewind.packaging.enabled=false): publications are dropped");
+        return publication -> publication.tags().then();
     }
 
     /** Broadcasts this node left live when it last stopped ended then. */
