@@ -7,6 +7,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class IngestTls {
     private static final Logger log = LoggerFactory.getLogger(IngestTls.class);
     private static final Duration VALIDITY = Duration.ofDays(365);
+    private static final FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private IngestTls() {}
 
@@ -81,6 +85,8 @@ final class IngestTls {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair keys = generator.generateKeyPair();
+            Files.deleteIfExists(privateKey);
+            Files.createFile(privateKey, OWNER_ONLY);
             Files.writeString(privateKey, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
             Files.writeString(certificate, pem("CERTIFICATE", certificate(keys, host)));
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -105,13 +111,20 @@ final class IngestTls {
                 false,
                 new GeneralNames(
                         new GeneralName[] {
-                            new GeneralName(GeneralName.dNSName, host),
+                            isIpAddress(host)
+                                    ? new GeneralName(
+                                            GeneralName.iPAddress, host.replaceAll("[\\[\\]]", ""))
+                                    : new GeneralName(GeneralName.dNSName, host),
                             new GeneralName(GeneralName.dNSName, "localhost"),
                             new GeneralName(GeneralName.iPAddress, "127.0.0.1")
                         }));
         return builder.build(
                         new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
                 .getEncoded();
+    }
+
+    private static boolean isIpAddress(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
     }
 
     private static String pem(String type, byte[] der) {

@@ -80,6 +80,8 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
             client.connectCommand("live");
             double release = client.command("releaseStream", null, stream.key());
             double fcPublish = client.command("FCPublish", null, stream.key());
+            double checkBandwidth = client.command("checkBandwidth", null);
+            double streamLength = client.command("getStreamLength", null, stream.key());
             double createStream = client.command("createStream", null);
             client.publishCommand(stream.key());
             sent.forEach(tag -> send(client, tag));
@@ -88,6 +90,8 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
             assertThat(client.awaitReply(1).code()).isEqualTo("NetConnection.Connect.Success");
             assertThat(client.awaitReply(release).name()).isEqualTo("_result");
             assertThat(client.awaitReply(fcPublish).name()).isEqualTo("_result");
+            assertThat(client.awaitReply(checkBandwidth).name()).isEqualTo("_result");
+            assertThat(client.awaitReply(streamLength).name()).isEqualTo("_result");
             assertThat(client.awaitReply(createStream).values().get(3))
                     .isEqualTo((double) RawRtmpClient.MEDIA_STREAM);
             assertThat(client.awaitStatus(START).streamId()).isEqualTo(RawRtmpClient.MEDIA_STREAM);
@@ -473,7 +477,7 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
             client.video(0, RawRtmpClient.avcSequenceHeader()).flush();
             awaitTags(recorder.awaitPublication(stream.id(), 0, TIMEOUT), 1);
             client.command("FCUnpublish", null, stream.key());
-            client.command("deleteStream", null, (double) RawRtmpClient.MEDIA_STREAM);
+            client.command("closeStream", null);
             client.flush();
             assertStopped(stream, 0, StopReason.UNPUBLISHED);
 
@@ -486,8 +490,10 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
                     START + " on message stream " + streamId);
             client.video(0, RawRtmpClient.avcSequenceHeader()).flush();
             awaitTags(recorder.awaitPublication(stream.id(), 1, TIMEOUT), 1);
+            client.command("deleteStream", null, (double) streamId);
+            client.flush();
+            assertStopped(stream, 1, StopReason.UNPUBLISHED);
         }
-        assertStopped(stream, 1, StopReason.CLIENT_CLOSED);
     }
 
     @Test
