@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -122,14 +124,21 @@ final class FfmpegProcess {
     /** What FFmpeg wrote to standard error: the line count and its last lines; then deletes it. */
     String errorSummary() {
         try (Stream<String> lines = Files.lines(errors)) {
-            List<String> all = lines.filter(line -> !line.isBlank()).toList();
+            // a long broadcast can leave many lines: keep the last few, not all of them
+            Deque<String> last = new ArrayDeque<>(LAST_LINES + 1);
+            long[] count = {0};
+            lines.filter(line -> !line.isBlank())
+                    .forEach(
+                            line -> {
+                                count[0]++;
+                                last.addLast(line);
+                                if (last.size() > LAST_LINES) {
+                                    last.removeFirst();
+                                }
+                            });
             Files.deleteIfExists(errors);
-            if (all.isEmpty()) {
-                return "";
-            }
-            List<String> last = all.subList(Math.max(0, all.size() - LAST_LINES), all.size());
-            return all.size() + " lines, last: " + String.join(" | ", last);
-        } catch (IOException e) {
+            return count[0] == 0 ? "" : count[0] + " lines, last: " + String.join(" | ", last);
+        } catch (IOException | java.io.UncheckedIOException e) {
             return "standard error unreadable: " + e;
         }
     }

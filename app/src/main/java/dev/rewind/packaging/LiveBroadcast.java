@@ -5,12 +5,15 @@ import dev.rewind.catalog.Segment;
 import dev.rewind.catalog.SegmentRepository;
 import dev.rewind.storage.MediaSpool;
 import dev.rewind.storage.ObjectKeys;
+import dev.rewind.storage.RepeatedWarning;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.InvalidDataAccessApiUsageException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
@@ -32,6 +35,8 @@ final class LiveBroadcast {
     private final BroadcastRepository broadcasts;
     private final SegmentRepository segments;
     private final AtomicInteger targetSeconds = new AtomicInteger();
+    private final RepeatedWarning catalogRetries =
+            new RepeatedWarning(log, "catalog write retries", Duration.ofSeconds(10));
     private final Sinks.Many<Work> work = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.Empty<Void> finished = Sinks.empty();
     private final Mono<Void> ready;
@@ -316,15 +321,33 @@ final class LiveBroadcast {
     }
 
     /**
-     * Retries catalog writes briefly: PostgreSQL restarting must not lose a segment. A write the
-     * database refuses (its stream was deleted meanwhile) is not retried.
+     * Retries catalog writes until PostgreSQL takes them: a segment whose row is missing would stop
+     * every playlist at the gap for good. Meanwhile the broadcast's later work waits, and so its
+     * segments wait in the spool, which ends the broadcast when it is full. A write the database
+     * refuses (its stream was deleted meanwhile) is not retried.
      */
-    private static Mono<Void> catalog(Mono<Void> write) {
+    private Mono<Void> catalog(Mono<Void> write) {
         return Mono.defer(() -> write)
                 .retryWhen(
-                        Retry.backoff(8, Duration.ofMillis(200))
+                        Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
                                 .maxBackoff(Duration.ofSeconds(5))
-                                .filter(e -> !(e instanceof NonTransientDataAccessException)));
+                                .filter(error -> !refused(error))
+                                .doBeforeRetry(
+                                        signal ->
+                                                catalogRetries.record(
+                                                        toString(), signal.failure())));
+    }
+
+    /**
+     * A write PostgreSQL answered and will answer the same way again: a foreign key gone because
+     * the stream was deleted, or a statement it cannot run. A database that cannot be reached
+     * (Spring's DataAccessResourceFailureException, a NonTransientDataAccessException too) is not
+     * refused: it comes back.
+     */
+    private static boolean refused(Throwable error) {
+        return error instanceof DataIntegrityViolationException
+                || error instanceof InvalidDataAccessResourceUsageException
+                || error instanceof InvalidDataAccessApiUsageException;
     }
 
     @Override

@@ -8,14 +8,14 @@ import org.slf4j.Logger;
  * A fault that can repeat many times a second, logged as one WARN line per interval with the count
  * and the last occurrence: "12 upload retries in the last 10 s, last: ...".
  */
-final class RepeatedWarning {
+public final class RepeatedWarning {
     private final Logger log;
     private final String what;
     private final long intervalNanos;
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong lastLogged;
 
-    RepeatedWarning(Logger log, String what, Duration interval) {
+    public RepeatedWarning(Logger log, String what, Duration interval) {
         this.log = log;
         this.what = what;
         this.intervalNanos = interval.toNanos();
@@ -23,7 +23,7 @@ final class RepeatedWarning {
     }
 
     /** Counts one occurrence; logs the count at most once per interval, the first one at once. */
-    void record(String subject, Throwable failure) {
+    public void record(String subject, Throwable failure) {
         count.incrementAndGet();
         long last = lastLogged.get();
         long now = System.nanoTime();
