@@ -8,9 +8,11 @@
 # (rewind.packaging.enabled=false: publications are read and dropped), so that the figures are
 # ingest's alone; bench/packaging.py measures packaging.
 #
-# usage: bench/ingest.sh [-d seconds] [-i seconds] [-t "nginx rewind"] [-k] [N ...]
+# usage: bench/ingest.sh [-d seconds] [-w seconds] [-i seconds] [-t "nginx rewind"] [-k] [N ...]
 #   N ...  publisher counts, one round per count and target (default: 10 50 100)
 #   -d     how long each round publishes (default 60)
+#   -w     warm-up: the same publishers for this long before the measured round, not counted,
+#          so that the JVM has compiled the ingest path (default 20; 0 measures a cold server)
 #   -i     idle CPU measured before each round, with no publishers; 0 skips it (default 10)
 #   -t     targets to run (default: "nginx rewind")
 #   -k     keep the work directory (server and ffmpeg logs) and print where it is
@@ -19,14 +21,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=60 idle=10 targets="nginx rewind" keep=0
-while getopts 'd:i:t:kh' opt; do
+duration=60 warmup=20 idle=10 targets="nginx rewind" keep=0
+while getopts 'd:w:i:t:kh' opt; do
   case $opt in
     d) duration=$OPTARG ;;
+    w) warmup=$OPTARG ;;
     i) idle=$OPTARG ;;
     t) targets=$OPTARG ;;
     k) keep=1 ;;
-    *) sed -n '9,17p' "$0"; exit 2 ;;
+    *) sed -n '11,20p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -306,11 +309,11 @@ start_rewind() {
 # the file. -t makes a publisher that was never refused end by itself with status 0; `timeout`
 # ends one that a server keeps waiting. -progress leaves its byte, drop and speed counters.
 launch_publishers() {
-  local dir=$1 media=$2 i=0 url
+  local dir=$1 media=$2 seconds=${3:-$duration} i=0 url
   for url in "${urls[@]}"; do
     i=$((i + 1))
-    timeout -k 5 $((duration + grace)) ffmpeg -nostdin -hide_banner -loglevel warning -nostats \
-      -re -stream_loop -1 -i "$media" -c copy -t "$duration" \
+    timeout -k 5 $((seconds + grace)) ffmpeg -nostdin -hide_banner -loglevel warning -nostats \
+      -re -stream_loop -1 -i "$media" -c copy -t "$seconds" \
       -progress "$dir/pub$i.progress" -stats_period 5 -f flv "$url" 2>"$dir/pub$i.log" &
     pubs+=($!)
   done
@@ -372,7 +375,7 @@ report_publishers() {
 # same tags; ffmpeg writing the same copy to an FLV file instead says how many (the file's tags,
 # counted by walking the FLV tag headers: frames, sequence headers, metadata, end of sequence).
 report_tags() {
-  local dir=$1 media=$2 expected
+  local dir=$1 media=$2 from=$3 expected
   sleep 2 # the last publishers' stop lines follow their exit
   ffmpeg -nostdin -loglevel error -stream_loop -1 -i "$media" -c copy -t "$duration" \
     -f flv -y "$dir/reference.flv"
@@ -385,7 +388,7 @@ while at + 11 <= len(data):
     tags += 1
 print(tags)' "$dir/reference.flv")
   rm -f "$dir/reference.flv"
-  grep -oP 'stopped publishing from .* \K[0-9]+(?= tags)' "$dir/server.log" |
+  tail -n "+$from" "$dir/server.log" | grep -oP 'stopped publishing from .* \K[0-9]+(?= tags)' |
     awk -v e="$expected" '
       { n++; if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
       END {
@@ -424,7 +427,7 @@ steady_kb() {
 run_round() {
   target=$1
   local n=$2 media=$3 dir="$work/$1-$2" m0 a0 idle_main=0 idle_all=0 mem_main mem_all
-  local t0 t1 h0 h1 c0m c0a c1m c1a
+  local t0 t1 h0 h1 c0m c0a c1m c1a log_from=1
   mkdir -p "$dir"
   urls=()
   echo "$target, $n publishers, $duration s"
@@ -435,6 +438,15 @@ run_round() {
   fi
 
   sleep "$settle"
+  # memory before any publisher, so that what the warm-up made the server keep counts
+  mem_main=$(pss_kb $(main_pids)) mem_all=$(pss_kb $(all_pids))
+  if [ "$warmup" -gt 0 ]; then
+    mkdir -p "$dir/warmup"
+    launch_publishers "$dir/warmup" "$media" "$warmup"
+    collect_publishers "$dir/warmup"
+    sleep "$settle" # the warm-up publications end, and their last lines are logged
+    if [ "$target" = rewind ]; then log_from=$(($(wc -l <"$dir/server.log") + 1)); fi
+  fi
   if [ "$idle" -gt 0 ]; then
     m0=$(cpu_ticks $(main_pids)) a0=$(cpu_ticks $(all_pids))
     sleep "$idle"
@@ -444,7 +456,6 @@ run_round() {
       'BEGIN { print d / hz / s * 60 }')
   fi
 
-  mem_main=$(pss_kb $(main_pids)) mem_all=$(pss_kb $(all_pids))
   h0=$(host_ticks) c0m=$(cpu_ticks $(main_pids)) c0a=$(cpu_ticks $(all_pids)) t0=$(now)
   launch_publishers "$dir" "$media"
   sample_memory "$dir/memory" "$dir/stop" "$t0" &
@@ -456,7 +467,7 @@ run_round() {
   sampler=""
 
   report_publishers "$dir" "$n"
-  if [ "$target" = rewind ]; then report_tags "$dir" "$media"; fi
+  if [ "$target" = rewind ]; then report_tags "$dir" "$media" "$log_from"; fi
   # CPU per publisher per minute is net of the idle rate measured just before, and divided by
   # the publishers that published to the end: with none, there is no per-publisher figure.
   awk -v target="$target" -v n="$n" -v hz="$hz" -v t0="$t0" -v t1="$t1" \
@@ -484,7 +495,7 @@ run_round() {
 
 print_table() {
   echo
-  echo "duration ${duration} s per round; CPU in CPU-seconds per publisher per minute, net of idle;"
+  echo "duration ${duration} s per round after ${warmup} s of warm-up; CPU in CPU-seconds per publisher per minute, net of idle;"
   echo "memory in MB per publisher (PSS, anonymous + shared), steady state minus before they connected."
   echo "server: nginx master + worker / Rewind JVM;  all: + what Rewind runs, its embedded PostgreSQL"
   echo
