@@ -25,9 +25,10 @@ final class ChunkDecoder {
     private static final int[] HEADER_SIZES = {11, 7, 3, 0};
 
     /**
-     * Room given to a message body before its bytes arrive: most audio and video frames fit, so
+     * Room given to a message body before its bytes arrive: eight times its first chunk, at most
+     * this. With the chunk sizes encoders set (4096 and up) most audio and video frames fit, so
      * they are copied once; larger ones double until they reach their announced length. A peer that
-     * opens every chunk stream can make Rewind reserve at most 256 times this.
+     * opens every chunk stream with one-byte chunks gets 8 bytes reserved for each, not this.
      */
     private static final int FIRST_BODY_SIZE = 16 * 1024;
 
@@ -206,7 +207,7 @@ final class ChunkDecoder {
 
     private void grow(ChunkStream stream, int payload) {
         int current = stream.body == null ? 0 : stream.body.length;
-        long doubled = Math.max(current * 2L, FIRST_BODY_SIZE);
+        long doubled = Math.max(current * 2L, Math.min(FIRST_BODY_SIZE, 8L * payload));
         int size = (int) Math.min(stream.length, Math.max(doubled, stream.received + payload));
         stream.body = stream.body == null ? new byte[size] : Arrays.copyOf(stream.body, size);
     }
