@@ -25,6 +25,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The bucket that holds Rewind's media, reached through the MinIO client. Requests run on the
@@ -106,14 +107,20 @@ public class ObjectStore {
     }
 
     /**
-     * Reads a response body, which blocks, on the blocking scheduler; closes it when done. A viewer
-     * who goes away cancels from an event loop, and closing the body reads what is left of the
-     * response: that too runs on the blocking scheduler.
+     * Reads a response body, which blocks, on one worker of the blocking scheduler; closes it when
+     * done. A viewer who goes away cancels from an event loop, and the body is closed on that same
+     * worker, after any read in progress: OkHttp's body closed by one thread while another reads it
+     * breaks its timeout bookkeeping ("Unbalanced enter/exit") and then fails later requests.
      */
     private Flux<DataBuffer> readBody(InputStream body) {
-        return DataBufferUtils.readInputStream(() -> body, buffers, READ_BUFFER_SIZE)
-                .subscribeOn(blocking)
-                .cancelOn(blocking);
+        return Flux.defer(
+                () -> {
+                    Scheduler worker = Schedulers.single(blocking);
+                    return DataBufferUtils.readInputStream(() -> body, buffers, READ_BUFFER_SIZE)
+                            .doFinally(signal -> worker.dispose())
+                            .subscribeOn(worker)
+                            .cancelOn(worker);
+                });
     }
 
     /** Lists the keys under a prefix, following continuation tokens page by page. */

@@ -292,6 +292,7 @@ class PackagingIntegrationTests {
                 .cacheControl(org.springframework.http.CacheControl.noCache());
 
         String broadcast = broadcastOf(ended);
+        assertDownloadsAbortedHalfwayLeaveOthersWhole(base, ended);
         for (String missing :
                 List.of(
                         base + broadcast + "/999999.m4s",
@@ -364,6 +365,32 @@ class PackagingIntegrationTests {
     }
 
     /** Polls the live playlist while the publisher runs; every update keeps the rules. */
+    /**
+     * Regression: a viewer who closed the connection halfway through a segment left the storage
+     * client's connection broken, and later segment requests failed with 500.
+     */
+    private void assertDownloadsAbortedHalfwayLeaveOthersWhole(String base, HlsPlaylist ended)
+            throws IOException {
+        List<HlsPlaylist.Entry> segments = ended.segments();
+        for (int i = 0; i < 30; i++) {
+            String aborted = base + segments.get(i % segments.size()).uri();
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.getOutputStream()
+                        .write(
+                                ("GET " + aborted + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getInputStream().readNBytes(300);
+            }
+            String whole = base + segments.get((i + 1) % segments.size()).uri();
+            EntityExchangeResult<byte[]> result = fetch(whole, HttpHeaders.EMPTY);
+            assertThat(result.getStatus())
+                    .as("GET %s after an aborted one", whole)
+                    .isEqualTo(HttpStatus.OK);
+            assertThat(result.getResponseBody())
+                    .hasSize((int) result.getResponseHeaders().getContentLength());
+        }
+    }
+
     private List<HlsPlaylist> watchWhileLive(TestStream stream, Process publisher)
             throws InterruptedException {
         List<HlsPlaylist> updates = new ArrayList<>();
