@@ -26,8 +26,8 @@ import org.springframework.util.unit.DataSize;
  * @param duplicatePublish what a second publisher with the same key does to the first
  * @param reconnectWindow a publisher that comes back within this time after its connection was lost
  *     continues the same broadcast, after a discontinuity; one that unpublished does not
- * @param enhancedVideoCodecs enhanced RTMP video FourCCs (such as {@code hvc1}) that the configured
- *     FFmpeg reads from FLV; publications of others are refused
+ * @param enhancedVideoCodecs enhanced RTMP video FourCCs (such as {@code hvc1}) accepted besides
+ *     those packaging says it reads (from the FFmpeg version); publications of others are refused
  */
 @ConfigurationProperties("rewind.ingest")
 public record IngestProperties(

@@ -118,7 +118,8 @@ public final class IngestServer implements SmartLifecycle {
         session.start();
         return in.receiveObject()
                 .ofType(RtmpMessage.class)
-                .concatMap(session::handle, PREFETCH)
+                // a reset connection still hands over the messages already decoded
+                .concatMapDelayError(session::handle, true, PREFETCH)
                 .onErrorResume(error -> closedWithError(connection, error))
                 .doFinally(signal -> session.finish())
                 .then();

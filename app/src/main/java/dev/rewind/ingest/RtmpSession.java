@@ -342,8 +342,9 @@ final class RtmpSession {
             endPublication(connection.ending().reason(), connection.ending().detail());
             return Mono.empty();
         }
-        Mono<Void> first = metadata == null ? Mono.empty() : offer(metadata);
-        return first.then(recheckKey(id, hash));
+        // not chained: media must not wait for it, or a fast publisher's bytes wait unread
+        recheckKey(id, hash).subscribe();
+        return metadata == null ? Mono.empty() : offer(metadata);
     }
 
     /**
@@ -440,7 +441,9 @@ final class RtmpSession {
     }
 
     private String unsupportedCodec(FlvTag tag) {
-        if (tag.isExtendedVideo() && !properties.enhancedVideoCodecs().contains(tag.codec())) {
+        if (tag.isExtendedVideo()
+                && !properties.enhancedVideoCodecs().contains(tag.codec())
+                && !services.handler().readsEnhancedVideo(tag.codec())) {
             return "video codec " + printable(tag.codec());
         }
         if (tag.type() == FlvTag.AUDIO && "extended".equals(tag.codec())) {

@@ -51,6 +51,11 @@ final class Packager implements PublicationHandler {
                 .doFinally(signal -> finished.tryEmitEmpty());
     }
 
+    @Override
+    public boolean readsEnhancedVideo(String fourCc) {
+        return settings.enhancedVideoCodecs().contains(fourCc);
+    }
+
     private void failed(LiveBroadcast broadcast, Throwable error) {
         if (!broadcast.ended()) {
             log.error(

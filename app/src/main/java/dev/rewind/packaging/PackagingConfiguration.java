@@ -6,6 +6,7 @@ import dev.rewind.config.RewindProperties;
 import dev.rewind.ingest.IngestProperties;
 import dev.rewind.ingest.PublicationHandler;
 import dev.rewind.storage.MediaSpool;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -28,18 +29,27 @@ class PackagingConfiguration {
 
     @Bean
     PackagingSettings packagingSettings(
-            PackagingProperties hls, FfmpegProperties ffmpeg, RewindProperties rewind) {
+            PackagingProperties hls, FfmpegProperties ffmpeg, RewindProperties rewind)
+            throws IOException, InterruptedException {
         Path binary = ffmpeg.path();
         if (binary == null) {
             // jave2 unpacks its static FFmpeg build into the temporary directory once
             binary = Path.of(new DefaultFFMPEGLocator().getExecutablePath());
         }
-        log.info("Packaging with FFmpeg at {}", binary);
+        FfmpegVersion version = FfmpegVersion.of(binary);
+        log.info(
+                "Packaging with {} at {}; enhanced RTMP video it reads: {}",
+                version.line(),
+                binary,
+                version.enhancedVideoCodecs().isEmpty()
+                        ? "none"
+                        : String.join(", ", version.enhancedVideoCodecs()));
         return new PackagingSettings(
                 binary,
                 hls.partDuration().toNanos() / 1000,
                 hls.segmentDuration().toNanos() / 1000,
-                rewind.dataDir().resolve("ffmpeg").toAbsolutePath());
+                rewind.dataDir().resolve("ffmpeg").toAbsolutePath(),
+                version.enhancedVideoCodecs());
     }
 
     @Bean

@@ -133,6 +133,8 @@ class FfmpegIngestIntegrationTests extends RewindIntegrationTest {
                         "ffmpeg",
                         "-v",
                         "error",
+                        "-re", // as encoders do: ffmpeg resets the connection when it ends, and
+                        // a burst of 4 s could still be unread then, and lost with the reset
                         "-i",
                         source.toString(),
                         "-c",
