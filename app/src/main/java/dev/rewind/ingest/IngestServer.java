@@ -1,7 +1,11 @@
 package dev.rewind.ingest;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +109,10 @@ public final class IngestServer implements SmartLifecycle {
                                             "rtmp",
                                             new RtmpDecoder(
                                                     connection, maxMessageSize, services.clock()));
+                            if (secure) {
+                                channel.pipeline()
+                                        .addBefore("rtmp", "tlsFailures", new TlsFailureLog());
+                            }
                         })
                 .handle((in, out) -> serve(in));
     }
@@ -132,6 +140,35 @@ public final class IngestServer implements SmartLifecycle {
                 connection.remote(),
                 error.toString());
         return Mono.empty();
+    }
+
+    /**
+     * Logs RTMPS connections that never complete their TLS handshake (garbage, plain RTMP on the
+     * RTMPS port, a client that distrusts the certificate, or none within reactor-netty's 10 s):
+     * they never reach {@link #serve}.
+     */
+    private static final class TlsFailureLog extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext context, Object event)
+                throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent completion
+                    && !completion.isSuccess()) {
+                log.info(
+                        "RTMPS {}: TLS handshake failed: {}",
+                        context.channel().attr(RtmpConnection.KEY).get().remote(),
+                        why(completion.cause()));
+            }
+            super.userEventTriggered(context, event);
+        }
+
+        /** Netty's message for a record that is not TLS is a hex dump of it: not for the log. */
+        private static String why(Throwable cause) {
+            if (cause instanceof NotSslRecordException) {
+                return "not a TLS record (plain RTMP on the RTMPS port?)";
+            }
+            String message = String.valueOf(cause.getMessage());
+            return message.length() <= 120 ? message : message.substring(0, 120) + "...";
+        }
     }
 
     private static void dispose(DisposableServer server) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import reactor.core.Disposable;
@@ -252,12 +253,22 @@ final class LiveBroadcast {
     /** A write that failed for good: logged with its cause; a broadcast's end still happens. */
     private Mono<Void> failed(Work item, Throwable error) {
         Throwable cause = Exceptions.isRetryExhausted(error) ? error.getCause() : error;
-        log.error(
-                "Stream {}: broadcast {}: {} failed: {}",
-                streamId,
-                id,
-                item.getClass().getSimpleName(),
-                cause.toString());
+        if (cause instanceof DataIntegrityViolationException
+                && !(cause instanceof DuplicateKeyException)) {
+            // the broadcast's rows are gone: its stream was deleted while it was live
+            log.info(
+                    "Stream {}: broadcast {}: {} dropped, the stream was deleted",
+                    streamId,
+                    id,
+                    item.getClass().getSimpleName());
+        } else {
+            log.error(
+                    "Stream {}: broadcast {}: {} failed: {}",
+                    streamId,
+                    id,
+                    item.getClass().getSimpleName(),
+                    cause.toString());
+        }
         if (item instanceof StoreSegment s && s.ending() != null) {
             return catalog(endNow(s.ending())).onErrorResume(e -> Mono.empty());
         }

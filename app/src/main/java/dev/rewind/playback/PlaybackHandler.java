@@ -151,7 +151,7 @@ final class PlaybackHandler {
                     .cacheControl(IMMUTABLE)
                     .build();
         }
-        List<HttpRange> ranges = ranges(requested);
+        List<HttpRange> ranges = sameVersion(requested, etag) ? ranges(requested) : List.of();
         long size = info.size();
         long start = 0;
         long length = size;
@@ -188,6 +188,15 @@ final class PlaybackHandler {
             return response.build();
         }
         return response.body(BodyInserters.fromDataBuffers(store.read(key, start, length)));
+    }
+
+    /**
+     * Whether a range request's If-Range, if any, names this version (RFC 9110 13.1.5): otherwise
+     * the whole object is sent. Only entity tags count; a date never matches.
+     */
+    private static boolean sameVersion(HttpHeaders headers, String etag) {
+        String ifRange = headers.getFirst(HttpHeaders.IF_RANGE);
+        return ifRange == null || ifRange.equals(etag);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rewind.RewindIntegrationTest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -267,6 +268,25 @@ class RtmpClientIntegrationTests extends RewindIntegrationTest {
         assertSteadyPublisherUnaffected();
         try (RawRtmpClient next = RawRtmpClient.open(ingest.rtmpPort())) {
             assertThat(next.handshake().handshakeAnswered()).isTrue();
+        }
+    }
+
+    @Test
+    void plainRtmpOnTheRtmpsPortIsLoggedAsAFailedTlsHandshake(CapturedOutput output)
+            throws IOException {
+        try (var socket = new java.net.Socket("127.0.0.1", ingest.rtmpsPort())) {
+            socket.getOutputStream().write(RawRtmpClient.c0c1(3));
+            socket.getOutputStream().flush();
+
+            await().atMost(TIMEOUT)
+                    .until(
+                            () ->
+                                    output.getOut()
+                                            .contains(
+                                                    "RTMPS 127.0.0.1:"
+                                                            + socket.getLocalPort()
+                                                            + ": TLS handshake failed: not a TLS"
+                                                            + " record"));
         }
     }
 

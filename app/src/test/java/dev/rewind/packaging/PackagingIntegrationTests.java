@@ -334,6 +334,15 @@ class PackagingIntegrationTests {
         assertThat(part.getResponseHeaders().getFirst(HttpHeaders.CONTENT_RANGE))
                 .isEqualTo("bytes 100-199/" + whole.length);
         assertThat(part.getResponseBody()).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
+        assertThat(part.getResponseHeaders().getCacheControl()).contains("immutable");
+        HttpHeaders sameVersion = range("bytes=100-199");
+        sameVersion.set(HttpHeaders.IF_RANGE, etag);
+        assertThat(fetch(segment, sameVersion).getStatus()).isEqualTo(HttpStatus.PARTIAL_CONTENT);
+        HttpHeaders otherVersion = range("bytes=100-199");
+        otherVersion.set(HttpHeaders.IF_RANGE, "\"other\"");
+        EntityExchangeResult<byte[]> changed = fetch(segment, otherVersion);
+        assertThat(changed.getStatus()).as("If-Range of another version").isEqualTo(HttpStatus.OK);
+        assertThat(changed.getResponseBody()).isEqualTo(whole);
         EntityExchangeResult<byte[]> suffix = fetch(segment, range("bytes=-10"));
         assertThat(suffix.getResponseBody())
                 .isEqualTo(java.util.Arrays.copyOfRange(whole, whole.length - 10, whole.length));
