@@ -59,7 +59,7 @@ final class PlaybackHandler {
                 .flatMap(
                         broadcast ->
                                 mediaPlaylist(broadcast, Playlists.Kind.LIVE, broadcast.id() + "/"))
-                .switchIfEmpty(notFound(request, "Stream " + streamId + " has no broadcast."));
+                .switchIfEmpty(notFound(request, "Stream " + streamId + " has no media yet."));
     }
 
     /** The media playlist of one broadcast: live, or its replay once it ended. */
@@ -72,7 +72,11 @@ final class PlaybackHandler {
                 .switchIfEmpty(
                         notFound(
                                 request,
-                                "Stream " + streamId + " has no broadcast " + broadcastId + "."));
+                                "Stream "
+                                        + streamId
+                                        + " has no broadcast "
+                                        + broadcastId
+                                        + " with media."));
     }
 
     /** The multivariant playlist of the stream's live or last broadcast. */
