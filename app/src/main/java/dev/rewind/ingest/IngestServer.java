@@ -85,7 +85,7 @@ public final class IngestServer implements SmartLifecycle {
         rtmps = null;
         LoopResources used = loops;
         if (used != null) {
-            used.disposeLater(Duration.ZERO, STOP_TIMEOUT).block(STOP_TIMEOUT.multipliedBy(2));
+            used.dispose(); // the listeners are closed: the loops wind down on their own
             loops = null;
         }
     }

@@ -127,7 +127,7 @@ final class IngestTls {
         return host.matches("[0-9.]+") || host.contains(":");
     }
 
-    private static String pem(String type, byte[] der) {
+    static String pem(String type, byte[] der) {
         String body =
                 Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(der);

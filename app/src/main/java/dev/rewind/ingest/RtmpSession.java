@@ -355,9 +355,7 @@ final class RtmpSession {
         return services.streamKeys()
                 .apply(hash)
                 .filter(match -> match.streamId().equals(id))
-                .hasElement()
-                .filter(valid -> !valid)
-                .doOnNext(rotated -> stop(StopReason.KEY_ROTATED))
+                .switchIfEmpty(Mono.fromRunnable(() -> stop(StopReason.KEY_ROTATED)))
                 .onErrorResume(error -> Mono.empty())
                 .then();
     }

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -138,7 +139,7 @@ final class FfmpegProcess {
                             });
             Files.deleteIfExists(errors);
             return count[0] == 0 ? "" : count[0] + " lines, last: " + String.join(" | ", last);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return "standard error unreadable: " + e;
         }
     }

@@ -8,7 +8,6 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +20,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -61,9 +59,11 @@ class IngestTlsTests {
         X509Certificate leaf = certificate("CN=ingest.test", leafKeys, "CN=Test CA", caKeys, false);
         Path chain = directory.resolve("chain.pem");
         Files.writeString(
-                chain, pem("CERTIFICATE", leaf.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
+                chain,
+                IngestTls.pem("CERTIFICATE", leaf.getEncoded())
+                        + IngestTls.pem("CERTIFICATE", ca.getEncoded()));
         Path key = directory.resolve("key.pem");
-        Files.writeString(key, pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()));
+        Files.writeString(key, IngestTls.pem("PRIVATE KEY", leafKeys.getPrivate().getEncoded()));
 
         SslContext context =
                 IngestTls.context(new IngestProperties.Tls(chain, key), directory, "x");
@@ -167,13 +167,6 @@ class IngestTlsTests {
                                 .build(issuerKeys.getPrivate()));
         return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
                 .getCertificate(holder);
-    }
-
-    private static String pem(String type, byte[] der) {
-        String body =
-                Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 
     /** The test checks what is served, not whether a client would trust it. */
