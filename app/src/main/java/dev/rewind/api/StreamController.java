@@ -6,6 +6,7 @@ import dev.rewind.api.StreamResponses.BroadcastPage;
 import dev.rewind.api.StreamResponses.StreamKey;
 import dev.rewind.api.StreamResponses.StreamPage;
 import dev.rewind.api.StreamResponses.StreamView;
+import dev.rewind.auth.ViewerAccess;
 import dev.rewind.catalog.Broadcast;
 import dev.rewind.catalog.BroadcastRepository;
 import dev.rewind.catalog.Ids;
@@ -58,12 +59,16 @@ class StreamController implements StreamApi {
     private final Publishers publishers;
     private final StreamViews views;
 
+    private final ViewerAccess viewerAccess;
+
     StreamController(
             StreamRepository streams,
             BroadcastRepository broadcasts,
             MediaDeletionWorker mediaDeletions,
             Publishers publishers,
-            StreamViews views) {
+            StreamViews views,
+            ViewerAccess viewerAccess) {
+        this.viewerAccess = viewerAccess;
         this.streams = streams;
         this.publishers = publishers;
         this.broadcasts = broadcasts;
@@ -120,7 +125,11 @@ class StreamController implements StreamApi {
                         request.retentionDays());
         return streams.update(checkId(id), changes)
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
-                .doOnNext(stream -> log.info("Stream {} updated", id))
+                .doOnNext(
+                        stream -> {
+                            viewerAccess.forget(id);
+                            log.info("Stream {} updated", id);
+                        })
                 .map(stream -> views.stream(stream, null));
     }
 
@@ -135,6 +144,7 @@ class StreamController implements StreamApi {
                             log.info(
                                     "Stream {} deleted; its media are deleted in the background",
                                     id);
+                            viewerAccess.forget(id);
                             mediaDeletions.wakeUp();
                             publishers.disconnect(id, StopReason.STREAM_DELETED);
                         })

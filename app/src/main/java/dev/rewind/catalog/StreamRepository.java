@@ -140,6 +140,42 @@ public class StreamRepository {
                 .map(rows -> rows > 0);
     }
 
+    /** Who may watch a stream and which viewer grants and playback tokens still count. */
+    public Mono<StreamAccess> findAccess(String id) {
+        return db.sql(
+                        """
+                        select viewer_emails, viewer_domains, access_version
+                        from streams where id = :id
+                        """)
+                .bind("id", id)
+                .map(
+                        row ->
+                                new StreamAccess(
+                                        id,
+                                        new ViewerPolicy(
+                                                Arrays.asList(
+                                                        row.get("viewer_emails", String[].class)),
+                                                Arrays.asList(
+                                                        row.get("viewer_domains", String[].class))),
+                                        row.get("access_version", Integer.class)))
+                .one();
+    }
+
+    /**
+     * Invalidates every viewer grant and playback token issued so far for a stream; the new access
+     * version, or empty when the stream does not exist.
+     */
+    public Mono<Integer> revokeAccess(String id) {
+        return db.sql(
+                        """
+                        update streams set access_version = access_version + 1, updated_at = now()
+                        where id = :id returning access_version
+                        """)
+                .bind("id", id)
+                .map(row -> row.get("access_version", Integer.class))
+                .one();
+    }
+
     /**
      * Deletes a stream with its broadcasts and segments, and queues the deletion of their media in
      * the same transaction; false when the stream does not exist.

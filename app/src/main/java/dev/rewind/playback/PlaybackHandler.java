@@ -1,5 +1,6 @@
 package dev.rewind.playback;
 
+import dev.rewind.auth.LiveAccessFilter;
 import dev.rewind.catalog.Broadcast;
 import dev.rewind.catalog.BroadcastRepository;
 import dev.rewind.catalog.SegmentRepository;
@@ -8,6 +9,8 @@ import dev.rewind.catalog.StreamRepository;
 import dev.rewind.storage.ObjectKeys;
 import dev.rewind.storage.ObjectStore;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.http.CacheControl;
@@ -32,6 +35,10 @@ final class PlaybackHandler {
     static final MediaType SEGMENT = MediaType.parseMediaType("video/iso.segment");
     private static final CacheControl LIVE = CacheControl.noCache();
     private static final CacheControl REPLAY = CacheControl.maxAge(Duration.ofMinutes(1));
+    // a playlist that carries a playback token is for its holder alone
+    private static final CacheControl LIVE_PRIVATE = CacheControl.noCache().cachePrivate();
+    private static final CacheControl REPLAY_PRIVATE =
+            CacheControl.maxAge(Duration.ofMinutes(1)).cachePrivate();
     private static final CacheControl IMMUTABLE =
             CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable();
 
@@ -58,7 +65,11 @@ final class PlaybackHandler {
                 .findCurrentByStreamId(streamId)
                 .flatMap(
                         broadcast ->
-                                mediaPlaylist(broadcast, Playlists.Kind.LIVE, broadcast.id() + "/"))
+                                mediaPlaylist(
+                                        request,
+                                        broadcast,
+                                        Playlists.Kind.LIVE,
+                                        broadcast.id() + "/"))
                 .switchIfEmpty(notFound(request, "Stream " + streamId + " has no media yet."));
     }
 
@@ -68,7 +79,9 @@ final class PlaybackHandler {
         String broadcastId = request.pathVariable("broadcastId");
         return broadcasts
                 .findByStreamIdAndId(streamId, broadcastId)
-                .flatMap(broadcast -> mediaPlaylist(broadcast, Playlists.Kind.BROADCAST, ""))
+                .flatMap(
+                        broadcast ->
+                                mediaPlaylist(request, broadcast, Playlists.Kind.BROADCAST, ""))
                 .switchIfEmpty(
                         notFound(
                                 request,
@@ -84,7 +97,7 @@ final class PlaybackHandler {
         String streamId = request.pathVariable("streamId");
         return broadcasts
                 .findCurrentByStreamId(streamId)
-                .flatMap(this::multivariantPlaylist)
+                .flatMap(broadcast -> multivariantPlaylist(request, broadcast))
                 .switchIfEmpty(notFound(request, "Stream " + streamId + " has no media yet."));
     }
 
@@ -104,14 +117,18 @@ final class PlaybackHandler {
     }
 
     private Mono<ServerResponse> mediaPlaylist(
-            Broadcast broadcast, Playlists.Kind kind, String uriPrefix) {
+            ServerRequest request, Broadcast broadcast, Playlists.Kind kind, String uriPrefix) {
         return Mono.zip(
                         streams.findById(broadcast.streamId()),
                         segments.findListing(broadcast.id()))
-                .flatMap(found -> mediaPlaylist(found.getT2(), kind, found.getT1(), uriPrefix));
+                .flatMap(
+                        found ->
+                                mediaPlaylist(
+                                        request, found.getT2(), kind, found.getT1(), uriPrefix));
     }
 
     private static Mono<ServerResponse> mediaPlaylist(
+            ServerRequest request,
             SegmentRepository.Listing listing,
             Playlists.Kind kind,
             Stream stream,
@@ -119,12 +136,27 @@ final class PlaybackHandler {
         Broadcast broadcast = listing.broadcast();
         String body =
                 Playlists.media(
-                        broadcast, listing.segments(), kind, stream.dvrWindowSeconds(), uriPrefix);
+                        broadcast,
+                        listing.segments(),
+                        kind,
+                        stream.dvrWindowSeconds(),
+                        uriPrefix,
+                        tokenQuery(request));
         boolean replay = kind == Playlists.Kind.BROADCAST && !broadcast.live();
-        return playlist(body, replay ? REPLAY : LIVE);
+        return playlist(body, replay, request);
     }
 
-    private Mono<ServerResponse> multivariantPlaylist(Broadcast broadcast) {
+    /**
+     * The query that carries a playback token into the URIs a playlist lists: the one the playlist
+     * was fetched with (already verified), or none.
+     */
+    private static String tokenQuery(ServerRequest request) {
+        return request.queryParam(LiveAccessFilter.TOKEN_PARAMETER)
+                .map(token -> "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))
+                .orElse("");
+    }
+
+    private Mono<ServerResponse> multivariantPlaylist(ServerRequest request, Broadcast broadcast) {
         return segments.findListing(broadcast.id())
                 .flatMap(
                         listing ->
@@ -132,15 +164,23 @@ final class PlaybackHandler {
                                         Playlists.multivariant(
                                                 listing.broadcast(),
                                                 listing.segments(),
-                                                "index.m3u8"),
-                                        LIVE));
+                                                "index.m3u8" + tokenQuery(request)),
+                                        false,
+                                        request));
     }
 
-    /** Answers with the playlist; a playlist with no segment yet is not found. */
-    private static Mono<ServerResponse> playlist(String body, CacheControl cache) {
+    /**
+     * Answers with the playlist; a playlist with no segment yet is not found. One that carries a
+     * playback token is for its holder alone: no shared cache may keep it.
+     */
+    private static Mono<ServerResponse> playlist(
+            String body, boolean replay, ServerRequest request) {
         if (body == null) {
             return Mono.empty();
         }
+        boolean carriesToken = request.queryParam(LiveAccessFilter.TOKEN_PARAMETER).isPresent();
+        CacheControl cache =
+                carriesToken ? (replay ? REPLAY_PRIVATE : LIVE_PRIVATE) : (replay ? REPLAY : LIVE);
         return ServerResponse.ok().contentType(PLAYLIST).cacheControl(cache).bodyValue(body);
     }
 

@@ -65,6 +65,20 @@ final class Playlists {
             Kind kind,
             int dvrWindowSeconds,
             String uriPrefix) {
+        return media(broadcast, stored, kind, dvrWindowSeconds, uriPrefix, "");
+    }
+
+    /**
+     * A broadcast's media playlist whose URIs all end with {@code uriQuery} ({@code ""} or a query
+     * such as {@code "?token=..."}, so that a playback token reaches every object it lists).
+     */
+    static String media(
+            Broadcast broadcast,
+            List<Segment> stored,
+            Kind kind,
+            int dvrWindowSeconds,
+            String uriPrefix,
+            String uriQuery) {
         List<Segment> all = contiguous(stored);
         if (all.isEmpty() || broadcast.targetDuration() == null) {
             return null;
@@ -90,7 +104,7 @@ final class Playlists {
         }
         Segment previous = null;
         for (Segment segment : segments) {
-            appendSegment(out, segment, previous, uriPrefix);
+            appendSegment(out, segment, previous, uriPrefix, uriQuery);
             previous = segment;
         }
         if (!broadcast.live()) {
@@ -149,7 +163,11 @@ final class Playlists {
     }
 
     private static void appendSegment(
-            StringBuilder out, Segment segment, Segment previous, String uriPrefix) {
+            StringBuilder out,
+            Segment segment,
+            Segment previous,
+            String uriPrefix,
+            String uriQuery) {
         if (previous != null && segment.discontinuity()) {
             out.append("#EXT-X-DISCONTINUITY\n");
         }
@@ -157,6 +175,7 @@ final class Playlists {
             out.append("#EXT-X-MAP:URI=\"")
                     .append(uriPrefix)
                     .append(ObjectKeys.initName(segment.initNumber()))
+                    .append(uriQuery)
                     .append("\"\n");
         }
         if (previous == null || segment.discontinuity()) {
@@ -165,7 +184,8 @@ final class Playlists {
                     .append('\n');
         }
         out.append(String.format(Locale.ROOT, "#EXTINF:%.3f,\n", segment.durationUs() / 1e6));
-        out.append(uriPrefix).append(ObjectKeys.segmentName(segment.mediaSequence())).append('\n');
+        out.append(uriPrefix).append(ObjectKeys.segmentName(segment.mediaSequence()));
+        out.append(uriQuery).append('\n');
     }
 
     private static long bitsPerSecond(long bytes, long micros) {

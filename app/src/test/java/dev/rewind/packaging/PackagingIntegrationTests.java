@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rewind.auth.ApiTokens;
+import dev.rewind.auth.ViewerAccess;
 import dev.rewind.ingest.FlvTag;
 import dev.rewind.ingest.IngestServer;
 import dev.rewind.ingest.MediaTools;
@@ -18,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,6 +34,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
 
 /**
  * Real ffmpeg publishers over RTMP to the running application with real packaging: what a player
@@ -50,10 +55,43 @@ class PackagingIntegrationTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Path MEDIA = MediaTools.DIRECTORY.resolve("packaging");
     private static final TestS3 STORAGE = startStorage();
+    private static final Pattern LIVE_PATH = Pattern.compile("^/live/([^/]+)/");
 
     @Autowired WebTestClient client;
     @Autowired ApiTokens apiTokens;
     @Autowired IngestServer ingest;
+    @Autowired ViewerAccess viewerAccess;
+
+    /**
+     * Fetches under {@code /live/{streamId}/} carry a playback token for that stream, as a bearer
+     * header, as a customer's player would.
+     */
+    @BeforeEach
+    void authorizePlayback() {
+        client =
+                client.mutate()
+                        .filter(
+                                (request, next) -> {
+                                    Matcher live = LIVE_PATH.matcher(request.url().getRawPath());
+                                    if (!live.find()) {
+                                        return next.exchange(request);
+                                    }
+                                    return viewerAccess
+                                            .playbackToken(live.group(1), null, Duration.ofHours(1))
+                                            .map(
+                                                    token ->
+                                                            ClientRequest.from(request)
+                                                                    .header(
+                                                                            HttpHeaders
+                                                                                    .AUTHORIZATION,
+                                                                            "Bearer "
+                                                                                    + token.token())
+                                                                    .build())
+                                            .defaultIfEmpty(request)
+                                            .flatMap(next::exchange);
+                                })
+                        .build();
+    }
 
     @DynamicPropertySource
     static void storage(DynamicPropertyRegistry registry) {
@@ -99,7 +137,15 @@ class PackagingIntegrationTests {
         assertThat(replay.segments()).hasSameSizeAs(ended.segments());
         MediaTools.Result played =
                 MediaTools.run(
-                        120, "ffmpeg", "-v", "error", "-i", url(replayUri), "-f", "null", "-");
+                        120,
+                        "ffmpeg",
+                        "-v",
+                        "error",
+                        "-i",
+                        url(replayUri) + "?token=" + playbackToken(stream.id()),
+                        "-f",
+                        "null",
+                        "-");
         assertThat(played.exitCode()).as(played.output()).isZero();
         assertThat(played.output()).isBlank();
 
@@ -302,8 +348,7 @@ class PackagingIntegrationTests {
                         base + broadcast + "/%2e%2e/index.m3u8",
                         base + "nosuchbroadcast/0.m4s",
                         "/live/" + other.id() + "/" + ended.segments().get(0).uri(),
-                        "/live/" + other.id() + "/index.m3u8",
-                        "/live/nosuchstream/master.m3u8")) {
+                        "/live/" + other.id() + "/index.m3u8")) {
             client.get()
                     .uri(java.net.URI.create(url(missing)))
                     .exchange()
@@ -605,6 +650,10 @@ class PackagingIntegrationTests {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RANGE, value);
         return headers;
+    }
+
+    private String playbackToken(String streamId) {
+        return viewerAccess.playbackToken(streamId, null, Duration.ofHours(1)).block().token();
     }
 
     private String url(String path) {

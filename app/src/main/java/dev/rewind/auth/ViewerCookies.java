@@ -1,0 +1,87 @@
+package dev.rewind.auth;
+
+import dev.rewind.config.RewindProperties;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.http.HttpCookie;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * The two cookies a viewer holds: the identity (site-wide) and a grant per stream (sent only under
+ * {@code /live/{streamId}/}). Both are {@code HttpOnly} and {@code SameSite=Lax}; they are {@code
+ * Secure}, with the {@code __Host-} or {@code __Secure-} prefix, unless Rewind's public URL is
+ * {@code http://localhost}, where browsers would not store a secure cookie.
+ */
+@Component
+public class ViewerCookies {
+    private final boolean secure;
+    private final String identityName;
+    private final String grantName;
+    private final Clock clock;
+
+    ViewerCookies(RewindProperties rewind, Clock clock) {
+        this.secure = !isLocalHttp(rewind.publicUrl());
+        this.identityName = secure ? "__Host-rewind-identity" : "rewind-identity";
+        this.grantName = secure ? "__Secure-rewind-grant" : "rewind-grant";
+        this.clock = clock;
+    }
+
+    private static boolean isLocalHttp(URI url) {
+        String host = url.getHost();
+        return "http".equals(url.getScheme())
+                && ("localhost".equals(host) || "127.0.0.1".equals(host) || "[::1]".equals(host));
+    }
+
+    public String identityName() {
+        return identityName;
+    }
+
+    public String grantName() {
+        return grantName;
+    }
+
+    /** The identity token the request carries, or null. */
+    public String identity(ServerHttpRequest request) {
+        HttpCookie cookie = request.getCookies().getFirst(identityName);
+        return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+    }
+
+    /** The grant token the request carries, or null. */
+    public String grant(ServerHttpRequest request) {
+        HttpCookie cookie = request.getCookies().getFirst(grantName);
+        return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+    }
+
+    public ResponseCookie identity(ViewerTokens.Issued identity) {
+        return cookie(identityName, identity.token(), "/", identity.lifetime(clock));
+    }
+
+    public ResponseCookie clearIdentity() {
+        return cookie(identityName, "", "/", Duration.ZERO);
+    }
+
+    public ResponseCookie grant(String streamId, ViewerTokens.Issued grant) {
+        return cookie(grantName, grant.token(), grantPath(streamId), grant.lifetime(clock));
+    }
+
+    public ResponseCookie clearGrant(String streamId) {
+        return cookie(grantName, "", grantPath(streamId), Duration.ZERO);
+    }
+
+    static String grantPath(String streamId) {
+        return "/live/" + streamId + "/";
+    }
+
+    private ResponseCookie cookie(String name, String value, String path, Duration maxAge) {
+        return ResponseCookie.from(name, value)
+                .path(path)
+                .maxAge(maxAge.isNegative() ? Duration.ZERO : maxAge)
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite("Lax")
+                .build();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.rewind.auth;
+
+import dev.rewind.web.Problems;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
+import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+
+/**
+ * Viewer sign-in: the player page {@code /v/{streamId}} and its grant refresh need a signed-in
+ * viewer, whom the identity cookie names. Without one, the page sends the browser to the identity
+ * provider and, once signed in, back to the page it asked for. Nothing about the viewer is kept on
+ * the server: the provider's tokens are dropped once the identity cookie is set.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class ViewerSecurityConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(ViewerSecurityConfiguration.class);
+    private static final PathPatternParser PATHS = PathPatternParser.defaultInstance;
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain viewerSecurityWebFilterChain(
+            ServerHttpSecurity http,
+            SignInConfiguration.SignInProvider provider,
+            ViewerTokens tokens,
+            ViewerCookies cookies,
+            Problems problems) {
+        // only player pages are worth returning to after signing in
+        var requestCache = new CookieServerRequestCache();
+        requestCache.setSaveRequestMatcher(
+                ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/v/*"));
+        var identityRepository = new IdentityCookieRepository(tokens, cookies);
+        http.securityMatcher(
+                        ServerWebExchangeMatchers.pathMatchers(
+                                "/v/**", "/oauth2/**", "/login/oauth2/**", "/sign-out"))
+                // cookie-authenticated changes check Origin themselves; the cookies are SameSite
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .securityContextRepository(identityRepository)
+                .requestCache(cache -> cache.requestCache(requestCache))
+                .authorizeExchange(
+                        exchanges ->
+                                exchanges
+                                        .pathMatchers("/v/*", "/v/*/grant")
+                                        .authenticated()
+                                        .anyExchange()
+                                        .permitAll())
+                .exceptionHandling(
+                        handling ->
+                                handling.authenticationEntryPoint(
+                                        signInFirst(provider, requestCache, problems)));
+        provider.registration()
+                .ifPresent(
+                        registration ->
+                                http.oauth2Login(
+                                        login ->
+                                                login.clientRegistrationRepository(
+                                                                new InMemoryReactiveClientRegistrationRepository(
+                                                                        registration))
+                                                        .authorizedClientRepository(
+                                                                new NoAuthorizedClients())
+                                                        .securityContextRepository(
+                                                                identityRepository)
+                                                        .authenticationSuccessHandler(
+                                                                backToPage(requestCache))
+                                                        .authenticationFailureHandler(
+                                                                signInFailed())));
+        return http.build();
+    }
+
+    /**
+     * The authorization of every request under {@code /live/}. {@code
+     * rewind.bench.skip-playback-authorization=true} leaves it out, for benchmarks that compare
+     * serving with and without it; never in production.
+     */
+    @Bean
+    LiveAccessFilter liveAccessFilter(
+            ViewerTokens tokens,
+            ViewerAccess access,
+            ViewerCookies cookies,
+            Problems problems,
+            Environment environment) {
+        if (environment.getProperty(
+                "rewind.bench.skip-playback-authorization", Boolean.class, false)) {
+            log.warn(
+                    "Playlists and media are served WITHOUT authorization"
+                            + " (rewind.bench.skip-playback-authorization), for benchmarking only");
+            return new LiveAccessFilter(tokens, access, cookies, problems, false);
+        }
+        return new LiveAccessFilter(tokens, access, cookies, problems, true);
+    }
+
+    /**
+     * Sends a browser that asks for a player page to the identity provider, remembering the page;
+     * anything else is told to sign in.
+     */
+    private static ServerAuthenticationEntryPoint signInFirst(
+            SignInConfiguration.SignInProvider provider,
+            CookieServerRequestCache requestCache,
+            Problems problems) {
+        var page = PATHS.parse("/v/{streamId}");
+        return (exchange, failure) -> {
+            var request = exchange.getRequest();
+            if (provider.registration().isPresent()
+                    && request.getMethod() == HttpMethod.GET
+                    && page.matches(request.getPath().pathWithinApplication())) {
+                var redirect =
+                        new RedirectServerAuthenticationEntryPoint(
+                                "/oauth2/authorization/"
+                                        + provider.registration().get().getRegistrationId());
+                redirect.setRequestCache(requestCache);
+                return redirect.commence(exchange, failure);
+            }
+            return problems.write(
+                    exchange,
+                    HttpStatus.UNAUTHORIZED,
+                    provider.registration().isPresent()
+                            ? "Sign in first."
+                            : "Viewer sign-in is not configured.");
+        };
+    }
+
+    private static RedirectServerAuthenticationSuccessHandler backToPage(
+            CookieServerRequestCache requestCache) {
+        var handler = new RedirectServerAuthenticationSuccessHandler("/");
+        handler.setRequestCache(requestCache);
+        return handler;
+    }
+
+    /** A sign-in the provider or Rewind refused: a page that says so and offers to try again. */
+    private static ServerAuthenticationFailureHandler signInFailed() {
+        return (filterExchange, failure) -> {
+            log.warn("A viewer's sign-in failed: {}", failure.getMessage());
+            ServerHttpResponse response = filterExchange.getExchange().getResponse();
+            response.setStatusCode(HttpStatus.UNAUTHORIZED);
+            response.getHeaders().setContentType(MediaType.TEXT_HTML);
+            response.getHeaders().set("Referrer-Policy", "no-referrer");
+            String page =
+                    """
+                    <!doctype html>
+                    <html lang="en"><head><meta charset="utf-8"><title>Sign-in failed</title>
+                    <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+                    <body><main><h1>Sign-in failed</h1>
+                    <p>Your identity provider did not confirm who you are, or confirmed an
+                    identity this Rewind does not accept (it needs a verified e-mail address).
+                    Go back to the page you came from to try again.</p></main></body></html>
+                    """;
+            return response.writeWith(
+                    Mono.just(
+                            response.bufferFactory().wrap(page.getBytes(StandardCharsets.UTF_8))));
+        };
+    }
+
+    /** Keeps none of the provider's tokens: Rewind only needs to know who signed in. */
+    static final class NoAuthorizedClients implements ServerOAuth2AuthorizedClientRepository {
+        @Override
+        public <T extends OAuth2AuthorizedClient> Mono<T> loadAuthorizedClient(
+                String clientRegistrationId, Authentication principal, ServerWebExchange exchange) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<Void> saveAuthorizedClient(
+                OAuth2AuthorizedClient authorizedClient,
+                Authentication principal,
+                ServerWebExchange exchange) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<Void> removeAuthorizedClient(
+                String clientRegistrationId, Authentication principal, ServerWebExchange exchange) {
+            return Mono.empty();
+        }
+    }
+}
