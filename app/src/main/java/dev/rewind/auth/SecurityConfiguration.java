@@ -23,12 +23,15 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Who may call what. The REST API takes bearer API tokens, verified against Rewind's own keys
@@ -68,6 +71,7 @@ class SecurityConfiguration {
                 .oauth2ResourceServer(
                         server ->
                                 server.jwt(jwt -> jwt.jwtDecoder(apiTokenDecoder))
+                                        .bearerTokenConverter(apiBearerTokens())
                                         .authenticationEntryPoint(unauthorized(problems))
                                         .accessDeniedHandler(forbidden(problems)))
                 .exceptionHandling(
@@ -75,6 +79,18 @@ class SecurityConfiguration {
                                 handling.authenticationEntryPoint(unauthorized(problems))
                                         .accessDeniedHandler(forbidden(problems)))
                 .build();
+    }
+
+    /**
+     * Bearer tokens are API tokens only under {@code /api/}; elsewhere (a player's playback token
+     * under {@code /live/}) they are not this filter's to judge.
+     */
+    private static ServerAuthenticationConverter apiBearerTokens() {
+        var bearer = new ServerBearerTokenAuthenticationConverter();
+        return exchange ->
+                exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")
+                        ? bearer.convert(exchange)
+                        : Mono.empty();
     }
 
     /**

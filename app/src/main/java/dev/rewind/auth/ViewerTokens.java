@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -48,6 +49,8 @@ public class ViewerTokens {
     static final String EMAIL = "email";
     static final String IDENTITY_PROVIDER = "idp";
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+    // a verified token costs about half a kilobyte
+    private static final int MAX_CACHED_TOKENS = 100_000;
 
     /** What a token is for. */
     public enum Use {
@@ -66,7 +69,8 @@ public class ViewerTokens {
     private final Clock clock;
     private final NimbusReactiveJwtDecoder identityDecoder;
     private final NimbusReactiveJwtDecoder streamDecoder;
-    private final Cache<String, Jwt> verified;
+    private final Cache<String, ViewerIdentity> identities;
+    private final Cache<String, StreamToken> streamTokens;
 
     ViewerTokens(
             SigningKeys keys, ViewerProperties properties, RewindProperties rewind, Clock clock) {
@@ -87,15 +91,8 @@ public class ViewerTokens {
                                         Use.GRANT.claim().equals(use)
                                                 || Use.PLAYBACK.claim().equals(use)),
                         new JwtClaimValidator<Object>(ACCESS_VERSION, Objects::nonNull));
-        this.verified =
-                Caffeine.newBuilder()
-                        .maximumSize(100_000)
-                        .expireAfter(
-                                Expiry.<String, Jwt>creating(
-                                        (token, jwt) ->
-                                                Duration.between(
-                                                        clock.instant(), jwt.getExpiresAt())))
-                        .build();
+        this.identities = verifiedUntilExpiry(ViewerIdentity::identityExpiresAt);
+        this.streamTokens = verifiedUntilExpiry(StreamToken::expiresAt);
     }
 
     /** The identity a viewer signed in with, valid for at most {@code rewind.auth.identity-ttl}. */
@@ -151,14 +148,20 @@ public class ViewerTokens {
 
     /** The viewer an identity token names; an error when it is not a valid identity token. */
     public Mono<ViewerIdentity> verifyIdentity(String token) {
-        return verify(token, identityDecoder)
+        ViewerIdentity cached = identities.getIfPresent(token);
+        if (cached != null) {
+            return unexpired(cached, cached.identityExpiresAt());
+        }
+        return identityDecoder
+                .decode(token)
                 .map(
                         jwt ->
                                 new ViewerIdentity(
                                         jwt.getSubject(),
                                         jwt.getClaimAsString(EMAIL),
                                         jwt.getClaimAsString(IDENTITY_PROVIDER),
-                                        jwt.getExpiresAt()));
+                                        jwt.getExpiresAt()))
+                .doOnNext(viewer -> identities.put(token, viewer));
     }
 
     /**
@@ -166,7 +169,12 @@ public class ViewerTokens {
      * error when it is not a valid one. The caller compares the stream and the version.
      */
     public Mono<StreamToken> verifyStreamToken(String token) {
-        return verify(token, streamDecoder)
+        StreamToken cached = streamTokens.getIfPresent(token);
+        if (cached != null) {
+            return unexpired(cached, cached.expiresAt());
+        }
+        return streamDecoder
+                .decode(token)
                 .flatMap(
                         jwt -> {
                             if (jwt.getAudience().size() != 1
@@ -179,27 +187,27 @@ public class ViewerTokens {
                                             version.intValue(),
                                             jwt.getSubject(),
                                             jwt.getExpiresAt()));
-                        });
-    }
-
-    private Mono<Jwt> verify(String token, NimbusReactiveJwtDecoder decoder) {
-        Jwt cached = verified.getIfPresent(token);
-        if (cached != null) {
-            // a token verified as one kind does not pass for the other
-            boolean wanted = decoder == identityDecoder;
-            boolean identity = Use.IDENTITY.claim().equals(cached.getClaimAsString(USE));
-            return wanted == identity
-                    ? unexpired(cached)
-                    : Mono.error(new BadJwtException("wrong kind of token"));
-        }
-        return decoder.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+                        })
+                .doOnNext(verified -> streamTokens.put(token, verified));
     }
 
     /** A cached token stays until it expires, give or take the cache's clock; check again. */
-    private Mono<Jwt> unexpired(Jwt jwt) {
-        return jwt.getExpiresAt().isAfter(clock.instant().minus(CLOCK_SKEW))
-                ? Mono.just(jwt)
+    private <T> Mono<T> unexpired(T verified, Instant expiresAt) {
+        return expiresAt.isAfter(clock.instant().minus(CLOCK_SKEW))
+                ? Mono.just(verified)
                 : Mono.error(new BadJwtException("token expired"));
+    }
+
+    /** Verified tokens of one kind, each kept until it expires. */
+    private <T> Cache<String, T> verifiedUntilExpiry(Function<T, Instant> expiresAt) {
+        return Caffeine.newBuilder()
+                .maximumSize(MAX_CACHED_TOKENS)
+                .expireAfter(
+                        Expiry.<String, T>creating(
+                                (token, verified) ->
+                                        Duration.between(
+                                                clock.instant(), expiresAt.apply(verified))))
+                .build();
     }
 
     @SafeVarargs
