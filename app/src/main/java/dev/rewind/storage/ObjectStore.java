@@ -4,6 +4,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.DeleteObjectsArgs;
 import io.minio.DeleteObjectsResponse;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsV2Args;
 import io.minio.ListObjectsV2Response;
 import io.minio.MakeBucketArgs;
@@ -13,17 +14,20 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteRequest;
 import io.minio.messages.Item;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -78,14 +82,13 @@ public class ObjectStore {
 
     /** Streams an object's bytes; fails with the client's error when it does not exist. */
     public Flux<DataBuffer> read(String key) {
-        var args = GetObjectArgs.builder().bucket(bucket).object(key).build();
-        return call(() -> client.getObject(args)).flatMapMany(this::readBody);
+        return read(GetObjectArgs.builder().bucket(bucket).object(key).build());
     }
 
     /** Streams {@code length} bytes of an object from {@code offset}. */
     public Flux<DataBuffer> read(String key, long offset, long length) {
         var args = GetObjectArgs.builder().bucket(bucket).object(key).offset(offset).length(length);
-        return call(() -> client.getObject(args.build())).flatMapMany(this::readBody);
+        return read(args.build());
     }
 
     /** An object's size and entity tag. */
@@ -107,20 +110,66 @@ public class ObjectStore {
     }
 
     /**
-     * Reads a response body, which blocks, on one worker of the blocking scheduler; closes it when
-     * done. A viewer who goes away cancels from an event loop, and the body is closed on that same
-     * worker, after any read in progress: OkHttp's body closed by one thread while another reads it
-     * breaks its timeout bookkeeping ("Unbalanced enter/exit") and then fails later requests.
+     * Requests an object and reads its body, both of which block, on one worker of the blocking
+     * scheduler, which also runs the cancel of a viewer who went away: the body is closed exactly
+     * once, on that thread, never during a read and never by interrupting one. OkHttp's body closed
+     * by one thread while another reads it, or a read interrupted by disposing its worker, breaks
+     * its bookkeeping; a connection that was never released is then reused with body bytes still
+     * unread, and later requests fail. A cancel that comes while the response is awaited closes it
+     * as soon as it arrives. The cancel of a read that already ended finds the worker gone, and is
+     * dropped.
      */
-    private Flux<DataBuffer> readBody(InputStream body) {
+    private Flux<DataBuffer> read(GetObjectArgs args) {
         return Flux.defer(
                 () -> {
                     Scheduler worker = Schedulers.single(blocking);
-                    return DataBufferUtils.readInputStream(() -> body, buffers, READ_BUFFER_SIZE)
+                    Scheduler cancels =
+                            Schedulers.fromExecutor(
+                                    task -> {
+                                        try {
+                                            worker.schedule(task);
+                                        } catch (RejectedExecutionException ended) {
+                                            // nothing left to cancel
+                                        }
+                                    });
+                    return Flux.<DataBuffer, InputStream>generate(
+                                    () -> open(args), this::readChunk, ObjectStore::closeQuietly)
                             .doFinally(signal -> worker.dispose())
                             .subscribeOn(worker)
-                            .cancelOn(worker);
+                            .cancelOn(cancels);
                 });
+    }
+
+    private InputStream readChunk(InputStream body, SynchronousSink<DataBuffer> sink) {
+        byte[] chunk = new byte[READ_BUFFER_SIZE];
+        try {
+            int read = body.read(chunk);
+            if (read < 0) {
+                sink.complete();
+            } else {
+                sink.next(buffers.wrap(ByteBuffer.wrap(chunk, 0, read)));
+            }
+        } catch (IOException e) {
+            sink.error(e);
+        }
+        return body;
+    }
+
+    /** Waits for the response on the calling (blocking) worker. */
+    private GetObjectResponse open(GetObjectArgs args) throws Exception {
+        try {
+            return client.getObject(args).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // the connection is dropped rather than reused; nothing else to do
+        }
     }
 
     /** Lists the keys under a prefix, following continuation tokens page by page. */
@@ -178,9 +227,13 @@ public class ObjectStore {
                 .then();
     }
 
-    /** Adapts the client's futures, unwrapping the {@link CompletionException} they fail with. */
+    /**
+     * Adapts the client's futures, unwrapping the {@link CompletionException} they fail with. A
+     * cancel (a viewer who went away) leaves the future alone: cancelling it would keep the client
+     * from closing the response when it arrives, leaking its connection.
+     */
     private static <T> Mono<T> call(Supplier<CompletableFuture<T>> request) {
-        return Mono.fromFuture(request)
+        return Mono.fromFuture(request, true)
                 .onErrorMap(
                         CompletionException.class, e -> e.getCause() != null ? e.getCause() : e);
     }
