@@ -321,7 +321,7 @@ def main():
     print(f"wrk -t {args.t} -c {args.c}, warm-up {args.w} s, measured {args.d} s, {args.r} rounds",
           flush=True)
 
-    rewind, results = None, []
+    rewind, results, finished = None, [], False
     try:
         rewind = Rewind(work, jar, "setup")
         stream_id, segment = publish_segment(rewind, work)
@@ -353,12 +353,13 @@ def main():
             results.append((n, "unauthorized", measure(rewind.base + segment, args, rewind)))
             rewind.stop()
             rewind = None
+        finished = True
     finally:
         if running_wrk is not None:
             running_wrk.kill()
         if rewind is not None:
             rewind.stop()
-        if args.k or args.work:
+        if args.k or args.work or not finished:  # after an error, for the logs it names
             print("work directory kept:", work)
         else:
             shutil.rmtree(work, ignore_errors=True)

@@ -81,10 +81,17 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
         assertThat(signIn(new Browser(), "/v/" + streamId, "bob@corp.example", true).statusCode())
                 .as("listed domain")
                 .isEqualTo(200);
-        HttpResponse<String> other =
-                signIn(new Browser(), "/v/" + streamId, "eve@other.example", true);
+        var eve = new Browser();
+        HttpResponse<String> other = signIn(eve, "/v/" + streamId, "eve@other.example", true);
         assertThat(other.statusCode()).as("other domain").isEqualTo(403);
         assertThat(other.body()).contains("eve@other.example").contains("/sign-out");
+        HttpResponse<String> media = eve.get(url("/live/" + streamId + "/index.m3u8"));
+        assertThat(media.statusCode())
+                .as("media for a signed-in viewer not allowed")
+                .isEqualTo(403);
+        assertThat(media.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(
                         signIn(new Browser(), "/v/" + streamId, "bob@sub.corp.example", true)
                                 .statusCode())
@@ -115,6 +122,15 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
                 .isEqualTo(200);
         String grantUrl = url("/v/" + streamId + "/grant");
         String own = "http://localhost:" + port;
+
+        String live = url("/live/" + streamId + "/index.m3u8");
+        assertThat(browser.get(live).statusCode())
+                .as("with the grant: no media yet")
+                .isEqualTo(404);
+        browser.forget(cookies.grantName());
+        assertThat(browser.get(live).statusCode())
+                .as("signed in and allowed, but without a grant")
+                .isEqualTo(401);
 
         HttpResponse<String> refreshed = browser.post(grantUrl, own);
         assertThat(refreshed.statusCode()).isEqualTo(200);

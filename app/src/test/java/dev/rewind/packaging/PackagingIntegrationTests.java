@@ -424,25 +424,65 @@ class PackagingIntegrationTests {
      * client's connection broken, and later segment requests failed with 500.
      */
     private void assertDownloadsAbortedHalfwayLeaveOthersWhole(String base, HlsPlaylist ended)
-            throws IOException {
+            throws Exception {
         List<HlsPlaylist.Entry> segments = ended.segments();
+        String token = playbackToken(base.split("/")[2]);
         for (int i = 0; i < 30; i++) {
-            String aborted = base + segments.get(i % segments.size()).uri();
-            try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                socket.getOutputStream()
-                        .write(
-                                ("GET " + aborted + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                socket.getInputStream().readNBytes(300);
-            }
-            String whole = base + segments.get((i + 1) % segments.size()).uri();
-            EntityExchangeResult<byte[]> result = fetch(whole, HttpHeaders.EMPTY);
-            assertThat(result.getStatus())
-                    .as("GET %s after an aborted one", whole)
-                    .isEqualTo(HttpStatus.OK);
-            assertThat(result.getResponseBody())
-                    .hasSize((int) result.getResponseHeaders().getContentLength());
+            abort(base + segments.get(i % segments.size()).uri() + "?token=" + token, 300);
+            assertWhole(base + segments.get((i + 1) % segments.size()).uri());
         }
+        // many at once, some before the answer starts, as players seeking away do
+        var aborts = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            var pending = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < 96; i++) {
+                String aborted = base + segments.get(i % segments.size()).uri() + "?token=" + token;
+                int bytes = i % 3 == 0 ? 0 : 300 + i * 1000;
+                pending.add(
+                        aborts.submit(
+                                () -> {
+                                    abort(aborted, bytes);
+                                    return null;
+                                }));
+            }
+            for (var abort : pending) {
+                abort.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            aborts.shutdownNow();
+        }
+        for (HlsPlaylist.Entry segment : segments) {
+            assertWhole(base + segment.uri());
+        }
+    }
+
+    /**
+     * Sends a GET and closes the connection after reading {@code bytes} of the answer (0: at once,
+     * before it starts).
+     */
+    private void abort(String uri, int bytes) throws IOException {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream()
+                    .write(
+                            ("GET " + uri + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (bytes == 0) {
+                return;
+            }
+            byte[] answer = socket.getInputStream().readNBytes(Math.max(bytes, 12));
+            assertThat(new String(answer, 0, 12, java.nio.charset.StandardCharsets.US_ASCII))
+                    .as("GET %s", uri)
+                    .isEqualTo("HTTP/1.1 200");
+        }
+    }
+
+    private void assertWhole(String uri) {
+        EntityExchangeResult<byte[]> result = fetch(uri, HttpHeaders.EMPTY);
+        assertThat(result.getStatus())
+                .as("GET %s after aborted ones", uri)
+                .isEqualTo(HttpStatus.OK);
+        assertThat(result.getResponseBody())
+                .hasSize((int) result.getResponseHeaders().getContentLength());
     }
 
     private List<HlsPlaylist> watchWhileLive(TestStream stream, Process publisher)
