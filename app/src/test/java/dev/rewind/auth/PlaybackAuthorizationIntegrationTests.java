@@ -288,14 +288,11 @@ class PlaybackAuthorizationIntegrationTests {
 
     @Test
     void playbackTokensAreMintedWithinLimitsForExistingStreamsOnly() {
-        String path = "/api/streams/{id}/playback-tokens";
         Map<?, ?> minted =
-                client.post()
-                        .uri(path, published.streamId())
-                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("ttlSeconds", 120, "viewerId", "employee-4711"))
-                        .exchange()
+                mintPlaybackToken(
+                                published.streamId(),
+                                writeToken(),
+                                Map.of("ttlSeconds", 120, "viewerId", "employee-4711"))
                         .expectStatus()
                         .isOk()
                         .expectBody(Map.class)
@@ -304,15 +301,8 @@ class PlaybackAuthorizationIntegrationTests {
         Instant expiresAt = Instant.parse((String) minted.get("expiresAt"));
         assertThat(expiresAt)
                 .isBetween(Instant.now().plusSeconds(100), Instant.now().plusSeconds(125));
-        assertThat(
-                        get(
-                                        published.urls().get("segment")
-                                                + "?token="
-                                                + minted.get("token"),
-                                        null,
-                                        null)
-                                .getStatus())
-                .isEqualTo(HttpStatus.OK);
+        String segment = published.urls().get("segment") + "?token=" + minted.get("token");
+        assertThat(get(segment, null, null).getStatus()).isEqualTo(HttpStatus.OK);
 
         for (Map<String, Object> bad :
                 List.<Map<String, Object>>of(
@@ -320,42 +310,29 @@ class PlaybackAuthorizationIntegrationTests {
                         Map.of("ttlSeconds", 86_401),
                         Map.of("viewerId", "someone@example.com"),
                         Map.of("viewerId", "a\u0000b"))) {
-            client.post()
-                    .uri(path, published.streamId())
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(bad)
-                    .exchange()
+            mintPlaybackToken(published.streamId(), writeToken(), bad)
                     .expectStatus()
                     .isBadRequest()
                     .expectHeader()
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         }
-        client.post()
-                .uri(path, "no-such-stream")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
+        mintPlaybackToken("no-such-stream", writeToken(), Map.of()).expectStatus().isNotFound();
+        String readOnly =
+                apiTokens
+                        .mint(List.of(ApiTokens.READ), Duration.ofMinutes(5), "test")
+                        .block()
+                        .token();
+        mintPlaybackToken(published.streamId(), readOnly, Map.of()).expectStatus().isForbidden();
+    }
+
+    private WebTestClient.ResponseSpec mintPlaybackToken(
+            String streamId, String apiToken, Map<String, Object> body) {
+        return client.post()
+                .uri("/api/streams/{id}/playback-tokens", streamId)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + apiToken)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of())
-                .exchange()
-                .expectStatus()
-                .isNotFound();
-        client.post()
-                .uri(path, published.streamId())
-                .header(
-                        HttpHeaders.AUTHORIZATION,
-                        "Bearer "
-                                + apiTokens
-                                        .mint(
-                                                List.of(ApiTokens.READ),
-                                                Duration.ofMinutes(5),
-                                                "test")
-                                        .block()
-                                        .token())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of())
-                .exchange()
-                .expectStatus()
-                .isForbidden();
+                .bodyValue(body)
+                .exchange();
     }
 
     private void expectRefused(String what, EntityExchangeResult<byte[]> result, int status) {
