@@ -1,10 +1,11 @@
 package dev.rewind.storage;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.minio.BucketExistsArgs;
 import io.minio.DeleteObjectsArgs;
 import io.minio.DeleteObjectsResponse;
 import io.minio.GetObjectArgs;
-import io.minio.GetObjectResponse;
 import io.minio.ListObjectsV2Args;
 import io.minio.ListObjectsV2Response;
 import io.minio.MakeBucketArgs;
@@ -14,30 +15,26 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteRequest;
 import io.minio.messages.Item;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The bucket that holds Rewind's media, reached through the MinIO client. Requests run on the
  * client's own HTTP threads; reading an object's body, which blocks, runs on the blocking
- * scheduler.
+ * scheduler. Objects read are kept in memory, up to a size, for the viewers who ask next: media
+ * objects never change once written.
  */
 public class ObjectStore {
-    private static final int READ_BUFFER_SIZE = 64 * 1024;
     private static final int DELETE_BATCH = 1000;
 
     private final MinioAsyncClient client;
@@ -45,12 +42,23 @@ public class ObjectStore {
     private final String description;
     private final Scheduler blocking;
     private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+    private final AsyncCache<String, byte[]> recent;
 
-    ObjectStore(MinioAsyncClient client, String bucket, String description, Scheduler blocking) {
+    ObjectStore(
+            MinioAsyncClient client,
+            String bucket,
+            String description,
+            Scheduler blocking,
+            long recentBytes) {
         this.client = client;
         this.bucket = bucket;
         this.description = description;
         this.blocking = blocking;
+        this.recent =
+                Caffeine.newBuilder()
+                        .maximumWeight(recentBytes)
+                        .weigher((String key, byte[] bytes) -> bytes.length)
+                        .buildAsync();
     }
 
     /** Says which store is in use, without credentials, for the start-up line. */
@@ -80,15 +88,22 @@ public class ObjectStore {
         return call(() -> client.putObject(args)).then();
     }
 
-    /** Streams an object's bytes; fails with the client's error when it does not exist. */
-    public Flux<DataBuffer> read(String key) {
-        return read(GetObjectArgs.builder().bucket(bucket).object(key).build());
+    /** An object's bytes; fails with the client's error when it does not exist. */
+    public Mono<DataBuffer> read(String key) {
+        return bytes(key).map(buffers::wrap);
     }
 
-    /** Streams {@code length} bytes of an object from {@code offset}. */
-    public Flux<DataBuffer> read(String key, long offset, long length) {
-        var args = GetObjectArgs.builder().bucket(bucket).object(key).offset(offset).length(length);
-        return read(args.build());
+    /** {@code length} bytes of an object from {@code offset}. */
+    public Mono<DataBuffer> read(String key, long offset, long length) {
+        return bytes(key).map(bytes -> slice(key, bytes, offset, length));
+    }
+
+    private DataBuffer slice(String key, byte[] bytes, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > bytes.length) {
+            throw new IllegalArgumentException(
+                    "Bytes " + offset + "+" + length + " are outside " + key);
+        }
+        return buffers.wrap(ByteBuffer.wrap(bytes, (int) offset, (int) length).slice());
     }
 
     /** An object's size and entity tag. */
@@ -110,66 +125,29 @@ public class ObjectStore {
     }
 
     /**
-     * Requests an object and reads its body, both of which block, on one worker of the blocking
-     * scheduler, which also runs the cancel of a viewer who went away: the body is closed exactly
-     * once, on that thread, never during a read and never by interrupting one. OkHttp's body closed
-     * by one thread while another reads it, or a read interrupted by disposing its worker, breaks
-     * its bookkeeping; a connection that was never released is then reused with body bytes still
-     * unread, and later requests fail. A cancel that comes while the response is awaited closes it
-     * as soon as it arrives. The cancel of a read that already ended finds the worker gone, and is
-     * dropped.
+     * An object's bytes from the recently read ones, or read whole. Every viewer of a live
+     * broadcast asks for the same few segments: they share one read, and one copy in memory. A
+     * viewer who goes away leaves the read to finish, so that the response is always read to its
+     * end and closed on the thread that read it, and its connection goes back to the client's pool
+     * in a known state.
      */
-    private Flux<DataBuffer> read(GetObjectArgs args) {
-        return Flux.defer(
-                () -> {
-                    Scheduler worker = Schedulers.single(blocking);
-                    Scheduler cancels =
-                            Schedulers.fromExecutor(
-                                    task -> {
-                                        try {
-                                            worker.schedule(task);
-                                        } catch (RejectedExecutionException ended) {
-                                            // nothing left to cancel
-                                        }
-                                    });
-                    return Flux.<DataBuffer, InputStream>generate(
-                                    () -> open(args), this::readChunk, ObjectStore::closeQuietly)
-                            .doFinally(signal -> worker.dispose())
-                            .subscribeOn(worker)
-                            .cancelOn(cancels);
-                });
+    private Mono<byte[]> bytes(String key) {
+        return Mono.fromFuture(() -> recent.get(key, (k, executor) -> readWhole(k)), true)
+                .onErrorMap(
+                        CompletionException.class, e -> e.getCause() != null ? e.getCause() : e);
     }
 
-    private InputStream readChunk(InputStream body, SynchronousSink<DataBuffer> sink) {
-        byte[] chunk = new byte[READ_BUFFER_SIZE];
-        try {
-            int read = body.read(chunk);
-            if (read < 0) {
-                sink.complete();
-            } else {
-                sink.next(buffers.wrap(ByteBuffer.wrap(chunk, 0, read)));
-            }
-        } catch (IOException e) {
-            sink.error(e);
-        }
-        return body;
-    }
-
-    /** Waits for the response on the calling (blocking) worker. */
-    private GetObjectResponse open(GetObjectArgs args) throws Exception {
-        try {
-            return client.getObject(args).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    private static void closeQuietly(InputStream body) {
-        try {
-            body.close();
-        } catch (IOException e) {
-            // the connection is dropped rather than reused; nothing else to do
-        }
+    /** Requests an object and reads its body, both of which block, on the blocking scheduler. */
+    private CompletableFuture<byte[]> readWhole(String key) {
+        var args = GetObjectArgs.builder().bucket(bucket).object(key).build();
+        return Mono.fromCallable(
+                        () -> {
+                            try (InputStream body = client.getObject(args).join()) {
+                                return body.readAllBytes();
+                            }
+                        })
+                .subscribeOn(blocking)
+                .toFuture();
     }
 
     /** Lists the keys under a prefix, following continuation tokens page by page. */

@@ -43,7 +43,12 @@ class StorageConfiguration {
             description = "S3 at " + properties.endpoint();
         }
         description += ", bucket " + properties.bucket();
-        return new ObjectStore(client.build(), properties.bucket(), description, blocking);
+        return new ObjectStore(
+                client.build(),
+                properties.bucket(),
+                description,
+                blocking,
+                properties.readCacheSize().toBytes());
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -79,20 +80,62 @@ class ObjectStoreIntegrationTests extends RewindIntegrationTest {
     }
 
     @Test
+    void rangesAreSlicesOfTheObjectAndRangesOutsideItFail() {
+        String key = ObjectKeys.broadcastPrefix("store-test", Ids.random(8)) + "0.m4s";
+        byte[] content = "0123456789".getBytes(StandardCharsets.UTF_8);
+
+        StepVerifier.create(store.put(key, content, "video/iso.segment")).verifyComplete();
+        StepVerifier.create(join(store.read(key, 3, 4)))
+                .assertNext(
+                        bytes ->
+                                assertThat(new String(bytes, StandardCharsets.UTF_8))
+                                        .isEqualTo("3456"))
+                .verifyComplete();
+        StepVerifier.create(join(store.read(key, 0, 10)))
+                .assertNext(bytes -> assertThat(bytes).isEqualTo(content))
+                .verifyComplete();
+        StepVerifier.create(store.read(key, 8, 3))
+                .expectError(IllegalArgumentException.class)
+                .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void viewersAskingForTheSameObjectShareOneReadAndItIsKeptForTheNext() {
+        String prefix = ObjectKeys.broadcastPrefix("store-test", Ids.random(8));
+        String key = prefix + "0.m4s";
+        byte[] content = new byte[200_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 7);
+        }
+        StepVerifier.create(store.put(key, content, "video/iso.segment")).verifyComplete();
+
+        StepVerifier.create(
+                        Flux.range(0, 32)
+                                .flatMap(i -> join(store.read(key)))
+                                .filter(bytes -> java.util.Arrays.equals(bytes, content))
+                                .count())
+                .expectNext(32L)
+                .verifyComplete();
+        StepVerifier.create(store.deletePrefix(prefix)).expectNext(1L).verifyComplete();
+        StepVerifier.create(join(store.read(key)))
+                .assertNext(bytes -> assertThat(bytes).isEqualTo(content))
+                .verifyComplete();
+    }
+
+    @Test
     void readingAMissingObjectFails() {
         StepVerifier.create(store.read("streams/none/none/0.m4s"))
                 .expectError()
                 .verify(Duration.ofSeconds(10));
     }
 
-    private static Mono<byte[]> join(Flux<org.springframework.core.io.buffer.DataBuffer> buffers) {
-        return DataBufferUtils.join(buffers)
-                .map(
-                        buffer -> {
-                            byte[] bytes = new byte[buffer.readableByteCount()];
-                            buffer.read(bytes);
-                            DataBufferUtils.release(buffer);
-                            return bytes;
-                        });
+    private static Mono<byte[]> join(Mono<DataBuffer> read) {
+        return read.map(
+                buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                });
     }
 }
