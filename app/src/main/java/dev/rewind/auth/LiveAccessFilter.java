@@ -1,6 +1,7 @@
 package dev.rewind.auth;
 
 import dev.rewind.web.Problems;
+import dev.rewind.web.RequestPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -23,7 +24,7 @@ import reactor.core.publisher.Mono;
  */
 public final class LiveAccessFilter implements WebFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(LiveAccessFilter.class);
-    private static final String PREFIX = "/live/";
+    private static final String LIVE = "live";
 
     /** The query parameter that carries a playback token. */
     public static final String TOKEN_PARAMETER = "token";
@@ -57,16 +58,15 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!enabled || !path.startsWith(PREFIX)) {
+        if (!enabled || !RequestPaths.isUnder(exchange.getRequest(), LIVE)) {
             return chain.filter(exchange);
         }
-        int end = path.indexOf('/', PREFIX.length());
-        String streamId = path.substring(PREFIX.length(), end < 0 ? path.length() : end);
+        String streamId = RequestPaths.segments(exchange.getRequest()).get(1);
         if (streamId.isEmpty()) {
             return chain.filter(exchange);
         }
-        String token = credential(exchange.getRequest());
+        String presented = presentedToken(exchange.getRequest());
+        String token = presented != null ? presented : cookies.grant(exchange.getRequest());
         Mono<Boolean> permitted =
                 token == null
                         ? Mono.just(false)
@@ -84,11 +84,20 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
         // a valid token for a stream that no longer exists passes on, to be answered 404
         return permitted
                 .defaultIfEmpty(true)
-                .flatMap(ok -> ok ? chain.filter(exchange) : refuse(exchange, streamId, token));
+                .flatMap(
+                        ok ->
+                                ok
+                                        ? chain.filter(exchange)
+                                        : presented != null
+                                                ? unauthorized(
+                                                        exchange,
+                                                        "The playback token is invalid, expired,"
+                                                                + " revoked or for another stream.")
+                                                : refuse(exchange, streamId, token));
     }
 
-    /** The playback token in the query or header, else the grant cookie; null when none. */
-    private String credential(ServerHttpRequest request) {
+    /** The playback token in the query or the Authorization header; null when none. */
+    private static String presentedToken(ServerHttpRequest request) {
         String query = request.getQueryParams().getFirst(TOKEN_PARAMETER);
         if (query != null) {
             return query;
@@ -97,7 +106,7 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return cookies.grant(request);
+        return null;
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, String streamId, String token) {
@@ -122,8 +131,8 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
                                 token == null
                                         ? "A grant for this stream or a playback token is"
                                                 + " required."
-                                        : "The grant or playback token is invalid, expired,"
-                                                + " revoked or for another stream."))
+                                        : "The grant is invalid, expired, revoked or for another"
+                                                + " stream."))
                 .flatMap(response -> response);
     }
 

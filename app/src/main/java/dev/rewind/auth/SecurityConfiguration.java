@@ -2,6 +2,7 @@ package dev.rewind.auth;
 
 import dev.rewind.config.RewindProperties;
 import dev.rewind.web.Problems;
+import dev.rewind.web.RequestPaths;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -88,7 +89,7 @@ class SecurityConfiguration {
     private static ServerAuthenticationConverter apiBearerTokens() {
         var bearer = new ServerBearerTokenAuthenticationConverter();
         return exchange ->
-                exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")
+                RequestPaths.isUnder(exchange.getRequest(), "api")
                         ? bearer.convert(exchange)
                         : Mono.empty();
     }
@@ -102,7 +103,7 @@ class SecurityConfiguration {
     ServerExchangeRejectedHandler rejectedRequests(Problems problems) {
         return (exchange, rejected) -> {
             boolean method = rejected.getMessage().contains("HTTP method");
-            if (!method && exchange.getRequest().getPath().value().startsWith("/live/")) {
+            if (!method && RequestPaths.isUnder(exchange.getRequest(), "live")) {
                 return problems.write(exchange, HttpStatus.NOT_FOUND, "Not found.");
             }
             HttpStatus status = method ? HttpStatus.METHOD_NOT_ALLOWED : HttpStatus.BAD_REQUEST;

@@ -19,10 +19,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * CORS for what players fetch under {@code /live/}, so that a customer's portal on another origin
- * can play Rewind's streams: a preflight is answered {@code 204} before any authorization, and
- * every answer (refusals included) names the allowed origin, so that the player can tell a refusal
- * from a network error. With credentials allowed the exact origin is echoed with {@code Vary:
- * Origin}, never {@code *}.
+ * can play Rewind's streams: a preflight from an allowed origin is answered {@code 204} before any
+ * authorization, one from any other origin (or a request from it) {@code 403}, and every answer
+ * (refusals included) names the allowed origin, so that the player can tell a refusal from a
+ * network error. With credentials allowed the exact origin is echoed with {@code Vary: Origin},
+ * never {@code *}.
  */
 @Component
 public class LiveCorsFilter implements WebFilter, Ordered {
@@ -31,9 +32,11 @@ public class LiveCorsFilter implements WebFilter, Ordered {
 
     private final CorsConfiguration configuration;
     private final DefaultCorsProcessor processor = new DefaultCorsProcessor();
+    private final Problems problems;
 
-    LiveCorsFilter(CorsProperties properties) {
+    LiveCorsFilter(CorsProperties properties, Problems problems) {
         this.configuration = configuration(properties.allowedOrigins());
+        this.problems = problems;
     }
 
     /**
@@ -72,12 +75,17 @@ public class LiveCorsFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/live/")) {
+        if (!RequestPaths.isUnder(exchange.getRequest(), "live")) {
             return chain.filter(exchange);
         }
         boolean valid = processor.process(configuration, exchange);
         if (!valid) {
-            return exchange.getResponse().setComplete();
+            return problems.write(
+                    exchange,
+                    HttpStatus.FORBIDDEN,
+                    "Pages of this origin may not fetch Rewind's playlists and media"
+                            + " (rewind.cors.allowed-origins), or not with this method or these"
+                            + " headers.");
         }
         if (CorsUtils.isPreFlightRequest(exchange.getRequest())) {
             exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);

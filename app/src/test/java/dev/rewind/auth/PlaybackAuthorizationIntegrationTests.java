@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -59,6 +60,7 @@ class PlaybackAuthorizationIntegrationTests {
     private static Published published;
 
     @Autowired WebTestClient client;
+    @LocalServerPort int port;
     @Autowired ApiTokens apiTokens;
     @Autowired ViewerAccess access;
     @Autowired ViewerCookies cookies;
@@ -154,6 +156,16 @@ class PlaybackAuthorizationIntegrationTests {
         for (var target : published.urls().entrySet()) {
             String url = target.getValue();
             expectRefused(target.getKey() + ", no credential", get(url, null, null), 401);
+            for (String encoded : percentEncodedForms(url, streamId)) {
+                expectRefused(
+                        target.getKey() + ", no credential, as " + encoded,
+                        client.get()
+                                .uri(URI.create("http://localhost:" + port + encoded))
+                                .exchange()
+                                .expectBody(byte[].class)
+                                .returnResult(),
+                        encoded.contains(";") ? 404 : 401);
+            }
             for (var bad : forged.entrySet()) {
                 String what = target.getKey() + ", " + bad.getKey();
                 expectRefused(what + " (cookie)", get(url, bad.getValue(), null), 401);
@@ -201,6 +213,14 @@ class PlaybackAuthorizationIntegrationTests {
                 .exchange()
                 .expectStatus()
                 .isNotFound();
+        client.post()
+                .uri("/api/streams/{id}/revoke-access", "Bad_Id")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
     @Test
@@ -258,9 +278,24 @@ class PlaybackAuthorizationIntegrationTests {
                 .expectStatus()
                 .isForbidden()
                 .expectHeader()
-                .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+                .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
 
+    @Test
+    void corsAnswersToOtherOriginsNameTheAllowedOneOrRefuse() {
+        String url = published.urls().get("segment");
         String grant = grant(published.streamId(), Instant.now().plusSeconds(600));
+        client.get()
+                .uri(url)
+                .header(HttpHeaders.ORIGIN, "https://evil.example")
+                .cookie(cookies.grantName(), grant)
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         client.get()
                 .uri(url)
                 .header(HttpHeaders.ORIGIN, PORTAL)
@@ -317,6 +352,7 @@ class PlaybackAuthorizationIntegrationTests {
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         }
         mintPlaybackToken("no-such-stream", writeToken(), Map.of()).expectStatus().isNotFound();
+        mintPlaybackToken("Bad_Id", writeToken(), Map.of()).expectStatus().isBadRequest();
         String readOnly =
                 apiTokens
                         .mint(List.of(ApiTokens.READ), Duration.ofMinutes(5), "test")
@@ -333,6 +369,21 @@ class PlaybackAuthorizationIntegrationTests {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange();
+    }
+
+    /**
+     * The same path with parts percent-encoded, which the router decodes to the same handler: the
+     * authorization must see them as the router does. A path parameter names nothing (404).
+     */
+    private static List<String> percentEncodedForms(String url, String streamId) {
+        String rest = url.substring(("/live/" + streamId).length());
+        String id =
+                "%" + Integer.toHexString(streamId.charAt(0)).toUpperCase() + streamId.substring(1);
+        return List.of(
+                "/%6Cive/" + streamId + rest,
+                "/l%69v%65/" + streamId + rest,
+                "/live/" + id + rest,
+                "/live;x=1/" + streamId + rest);
     }
 
     private void expectRefused(String what, EntityExchangeResult<byte[]> result, int status) {
