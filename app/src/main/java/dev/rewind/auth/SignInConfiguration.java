@@ -40,6 +40,8 @@ class SignInConfiguration {
     static final String EMBEDDED = "embedded";
     private static final String REDIRECT_URI = "{baseUrl}/login/oauth2/code/{registrationId}";
     private static final List<String> PRODUCTION_PROFILES = List.of("prod", "production");
+    private static final int MAX_SUBJECT = 255;
+    private static final int MAX_EMAIL = 254;
 
     /** The provider viewers sign in with, if any, and the embedded one when it runs. */
     record SignInProvider(
@@ -88,6 +90,7 @@ class SignInConfiguration {
                     List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
                     validators.add(new OidcIdTokenValidator(registration));
                     validators.add(SignInConfiguration::requireVerifiedEmail);
+                    validators.add(SignInConfiguration::requireUsableIdentity);
                     if (WEBEX.equals(registration.getRegistrationId())) {
                         validators.add(allowedIssuers(viewers.webex().issuers()));
                     }
@@ -107,6 +110,29 @@ class SignInConfiguration {
                         new OAuth2Error(
                                 "invalid_id_token",
                                 "The ID token has no verified e-mail address",
+                                null));
+    }
+
+    /**
+     * A subject, which Spring Security needs, and a subject and e-mail address short enough to fit
+     * the identity cookie (browsers drop cookies over 4 KB, which would send the viewer back to
+     * sign in forever). No real address is longer than 254 characters (RFC 5321).
+     */
+    private static OAuth2TokenValidatorResult requireUsableIdentity(Jwt idToken) {
+        String subject = idToken.getSubject();
+        String email = idToken.getClaimAsString("email");
+        boolean ok =
+                subject != null
+                        && !subject.isBlank()
+                        && subject.length() <= MAX_SUBJECT
+                        && (email == null || email.length() <= MAX_EMAIL);
+        return ok
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(
+                        new OAuth2Error(
+                                "invalid_id_token",
+                                "The ID token has no subject, or a subject or e-mail address"
+                                        + " too long to keep in a cookie",
                                 null));
     }
 

@@ -2,8 +2,12 @@ package dev.rewind.auth;
 
 import dev.rewind.config.RewindProperties;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -17,15 +21,20 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ViewerCookies {
+    private static final String SIGN_IN_PATH = "/login/oauth2/code/";
+    private static final int SIGN_IN_NAME_BYTES = 8;
+
     private final boolean secure;
     private final String identityName;
     private final String grantName;
+    private final String signInPrefix;
     private final Clock clock;
 
     ViewerCookies(RewindProperties rewind, Clock clock) {
         this.secure = !isLocalHttp(rewind.publicUrl());
         this.identityName = secure ? "__Host-rewind-identity" : "rewind-identity";
         this.grantName = secure ? "__Secure-rewind-grant" : "rewind-grant";
+        this.signInPrefix = secure ? "__Secure-rewind-sign-in-" : "rewind-sign-in-";
         this.clock = clock;
     }
 
@@ -69,6 +78,26 @@ public class ViewerCookies {
 
     public ResponseCookie clearGrant(String streamId) {
         return cookie(grantName, "", grantPath(streamId), Duration.ZERO);
+    }
+
+    /** The cookie that holds the sign-in started with this state, until the provider's callback. */
+    String signInName(String state) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(state.getBytes(StandardCharsets.UTF_8));
+            return signInPrefix + HexFormat.of().formatHex(digest, 0, SIGN_IN_NAME_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ResponseCookie signIn(String state, String value, Duration maxAge) {
+        return cookie(signInName(state), value, SIGN_IN_PATH, maxAge);
+    }
+
+    ResponseCookie clearSignIn(String state) {
+        return signIn(state, "", Duration.ZERO);
     }
 
     static String grantPath(String streamId) {

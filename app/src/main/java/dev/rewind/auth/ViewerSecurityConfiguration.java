@@ -2,6 +2,8 @@ package dev.rewind.auth;
 
 import dev.rewind.web.Problems;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -16,9 +18,12 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
@@ -39,6 +44,7 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class ViewerSecurityConfiguration {
+    private static final Pattern EMAIL_LIKE = Pattern.compile("[^\\s@]*@[^\\s@]*");
     private static final Logger log = LoggerFactory.getLogger(ViewerSecurityConfiguration.class);
     private static final PathPatternParser PATHS = PathPatternParser.defaultInstance;
 
@@ -49,7 +55,10 @@ class ViewerSecurityConfiguration {
             SignInConfiguration.SignInProvider provider,
             ViewerTokens tokens,
             ViewerCookies cookies,
-            Problems problems) {
+            Problems problems,
+            MasterKey masterKey,
+            Clock clock) {
+        var signInRequests = new SignInRequestCookies(masterKey, cookies, clock);
         // only player pages are worth returning to after signing in
         var requestCache = new CookieServerRequestCache();
         requestCache.setSaveRequestMatcher(
@@ -86,6 +95,8 @@ class ViewerSecurityConfiguration {
                                                                         registration))
                                                         .authorizedClientRepository(
                                                                 new NoAuthorizedClients())
+                                                        .authorizationRequestRepository(
+                                                                signInRequests)
                                                         .securityContextRepository(
                                                                 identityRepository)
                                                         .authenticationSuccessHandler(
@@ -157,7 +168,7 @@ class ViewerSecurityConfiguration {
     /** A sign-in the provider or Rewind refused: a page that says so and offers to try again. */
     private static ServerAuthenticationFailureHandler signInFailed() {
         return (filterExchange, failure) -> {
-            log.warn("A viewer's sign-in failed: {}", failure.getMessage());
+            log.warn("A viewer's sign-in failed: {}", reason(failure));
             ServerHttpResponse response = filterExchange.getExchange().getResponse();
             response.setStatusCode(HttpStatus.UNAUTHORIZED);
             response.getHeaders().setContentType(MediaType.TEXT_HTML);
@@ -169,13 +180,38 @@ class ViewerSecurityConfiguration {
                     <meta name="viewport" content="width=device-width, initial-scale=1"></head>
                     <body><main><h1>Sign-in failed</h1>
                     <p>Your identity provider did not confirm who you are, or confirmed an
-                    identity this Rewind does not accept (it needs a verified e-mail address).
-                    Go back to the page you came from to try again.</p></main></body></html>
+                    identity this Rewind does not accept (it needs a verified e-mail address of
+                    at most 254 characters). Go back to the page you came from to try again.</p>
+                    </main></body></html>
                     """;
             return response.writeWith(
                     Mono.just(
                             response.bufferFactory().wrap(page.getBytes(StandardCharsets.UTF_8))));
         };
+    }
+
+    /**
+     * Why a sign-in failed, for the log: the OAuth error code, and the description only for ID
+     * tokens Rewind refused (its own words). Everything else in a failure comes from the request,
+     * where anyone can put an e-mail address or a forged log line; control characters and anything
+     * like an e-mail address are masked.
+     */
+    static String reason(AuthenticationException failure) {
+        if (!(failure instanceof OAuth2AuthenticationException oauth)) {
+            return failure.getClass().getSimpleName();
+        }
+        OAuth2Error error = oauth.getError();
+        String code = loggable(error.getErrorCode(), 64);
+        return "invalid_id_token".equals(error.getErrorCode()) && error.getDescription() != null
+                ? code + ": " + loggable(error.getDescription(), 300)
+                : code;
+    }
+
+    private static String loggable(String text, int max) {
+        return EMAIL_LIKE
+                .matcher(text.length() > max ? text.substring(0, max) + "..." : text)
+                .replaceAll("<e-mail>")
+                .replaceAll("\\p{Cntrl}", "?");
     }
 
     /** Keeps none of the provider's tokens: Rewind only needs to know who signed in. */

@@ -43,7 +43,7 @@ final class ViewerHtml {
                   refreshGrant();
                 </script>
                 """
-                        .formatted(id, signedInAs(viewer)));
+                        .formatted(id, signedInAs(viewer, streamId)));
     }
 
     static String notAllowed(String streamId, ViewerIdentity viewer) {
@@ -55,7 +55,7 @@ final class ViewerHtml {
                 to add you, or sign in as someone else.</p>
                 %s
                 """
-                        .formatted(escape(streamId), signedInAs(viewer)));
+                        .formatted(escape(streamId), signedInAs(viewer, streamId)));
     }
 
     static String notFound(String streamId) {
@@ -70,13 +70,15 @@ final class ViewerHtml {
         return page("Signed out", "<h1>Signed out</h1><p>You can close this page.</p>");
     }
 
-    private static String signedInAs(ViewerIdentity viewer) {
+    /** Who is signed in, and signing out, which also ends this stream's grant. */
+    private static String signedInAs(ViewerIdentity viewer, String streamId) {
         return """
         <form class="who" method="post" action="/sign-out">
+          <input type="hidden" name="stream" value="%s">
           Signed in as %s <button type="submit">Sign out</button>
         </form>
         """
-                .formatted(escape(viewer.email()));
+                .formatted(escape(streamId), escape(viewer.email()));
     }
 
     private static String page(String title, String body) {

@@ -4,8 +4,10 @@ import dev.rewind.auth.ViewerAccess;
 import dev.rewind.auth.ViewerAuthentication;
 import dev.rewind.auth.ViewerCookies;
 import dev.rewind.auth.ViewerIdentity;
+import dev.rewind.catalog.Ids;
 import dev.rewind.config.RewindProperties;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -25,12 +27,16 @@ import reactor.core.publisher.Mono;
 /**
  * The viewer's pages: {@code GET /v/{streamId}} (the player, after checking the stream's policy and
  * setting a grant for it), {@code POST /v/{streamId}/grant} (the player refreshing its grant) and
- * {@code POST /sign-out}. Signing in happens before, in the security filters. The two POSTs act on
- * cookies alone, so they answer only requests from Rewind's own pages ({@code Origin}).
+ * {@code POST /sign-out} (which ends the identity, and the grants of the streams it names in {@code
+ * stream} form fields: the page that signs out knows its stream). Signing in happens before, in the
+ * security filters. The two POSTs act on cookies alone, so they answer only requests from Rewind's
+ * own pages ({@code Origin}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class ViewerPages {
+    private static final int MAX_STREAMS_SIGNED_OUT = 20;
+
     private final ViewerAccess access;
     private final ViewerCookies cookies;
     private final URI publicUrl;
@@ -130,7 +136,19 @@ class ViewerPages {
             return problem(
                     request, HttpStatus.FORBIDDEN, "Requests must come from Rewind's pages.");
         }
-        return html(HttpStatus.OK, ViewerHtml.signedOut(), cookies.clearIdentity());
+        return request.formData()
+                .map(form -> form.getOrDefault("stream", List.of()))
+                .flatMap(
+                        streams -> {
+                            ServerResponse.BodyBuilder response = htmlResponse(HttpStatus.OK);
+                            response.cookie(cookies.clearIdentity());
+                            streams.stream()
+                                    .filter(id -> id.matches(Ids.STREAM_ID_PATTERN))
+                                    .distinct()
+                                    .limit(MAX_STREAMS_SIGNED_OUT)
+                                    .forEach(id -> response.cookie(cookies.clearGrant(id)));
+                            return response.bodyValue(ViewerHtml.signedOut());
+                        });
     }
 
     private static Mono<ViewerIdentity> viewer(ServerRequest request) {
@@ -156,15 +174,18 @@ class ViewerPages {
 
     private static Mono<ServerResponse> html(
             HttpStatus status, String page, ResponseCookie cookie) {
-        ServerResponse.BodyBuilder response =
-                ServerResponse.status(status)
-                        .contentType(MediaType.TEXT_HTML)
-                        .cacheControl(CacheControl.noStore())
-                        .header("Referrer-Policy", "no-referrer");
+        ServerResponse.BodyBuilder response = htmlResponse(status);
         if (cookie != null) {
             response = response.cookie(cookie);
         }
         return response.bodyValue(page);
+    }
+
+    private static ServerResponse.BodyBuilder htmlResponse(HttpStatus status) {
+        return ServerResponse.status(status)
+                .contentType(MediaType.TEXT_HTML)
+                .cacheControl(CacheControl.noStore())
+                .header("Referrer-Policy", "no-referrer");
     }
 
     private static Mono<ServerResponse> problem(

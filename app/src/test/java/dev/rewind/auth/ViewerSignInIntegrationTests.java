@@ -11,17 +11,22 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Viewer sign-in through the embedded OpenID Connect provider, driven over HTTP as a browser drives
  * it: redirects, the provider's login form, the callback, then the player page and its grant.
  * Rewind stores nothing about the viewer.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ViewerSignInIntegrationTests extends RewindIntegrationTest {
     private static final Pattern FORM = Pattern.compile("<form[^>]*method=\"post\"");
 
@@ -163,11 +168,21 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
 
         assertThat(browser.post(url("/sign-out"), "https://evil.example").statusCode())
                 .isEqualTo(403);
-        HttpResponse<String> out = browser.post(url("/sign-out"), own);
+        assertThat(browser.get(url("/live/" + streamId + "/index.m3u8")).statusCode())
+                .as("signed in: the grant is accepted (no media yet)")
+                .isEqualTo(404);
+        // the player page's form names its stream, whose grant ends too
+        HttpResponse<String> out = browser.postForm(url("/sign-out"), Map.of("stream", streamId));
         assertThat(out.statusCode()).isEqualTo(200);
         Browser.Cookie cleared = browser.cookie(cookies.identityName());
         assertThat(cleared.value()).isEmpty();
         assertThat(cleared.header()).contains("Max-Age=0");
+        Browser.Cookie grant = browser.cookie(cookies.grantName());
+        assertThat(grant.value()).isEmpty();
+        assertThat(grant.path()).isEqualTo("/live/" + streamId + "/");
+        assertThat(browser.get(url("/live/" + streamId + "/index.m3u8")).statusCode())
+                .isEqualTo(401);
+        assertThat(browser.post(url("/sign-out"), own).statusCode()).isEqualTo(200);
 
         HttpResponse<String> again = browser.get(url("/v/" + streamId));
         assertThat(again.statusCode()).as("signed out: back to sign-in").isEqualTo(302);
@@ -204,6 +219,119 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
                                                 + "."
                                                 + parts[2]));
         assertThat(response.statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aSignInInProgressIsKeptInItsOwnEncryptedCookieAndNoServerSession() throws Exception {
+        String first = stream(List.of("tabs@example.com"), List.of());
+        String second = stream(List.of("tabs@example.com"), List.of());
+        var browser = new Browser();
+        HttpResponse<String> loginFirst = browser.open(url("/v/" + first));
+        HttpResponse<String> loginSecond = browser.open(url("/v/" + second));
+
+        List<String> signIns =
+                browser.setCookieHeaders().stream()
+                        .filter(header -> header.startsWith("rewind-sign-in-"))
+                        .toList();
+        assertThat(signIns)
+                .hasSize(2)
+                .allSatisfy(
+                        header ->
+                                assertThat(header)
+                                        .contains("Path=/login/oauth2/code/")
+                                        .containsIgnoringCase("HttpOnly")
+                                        .contains("SameSite=Lax")
+                                        .contains("Max-Age=600")
+                                        .doesNotContain("tabs@example.com"));
+
+        // both tabs finish signing in, the later one first
+        HttpResponse<String> callbackSecond = submitLogin(browser, loginSecond, "tabs@example.com");
+        HttpResponse<String> callbackFirst = submitLogin(browser, loginFirst, "tabs@example.com");
+        assertThat(List.of(callbackSecond, callbackFirst))
+                .allSatisfy(
+                        callback -> {
+                            assertThat(callback.statusCode()).isEqualTo(302);
+                            assertThat(Browser.location(callback)).doesNotContain("error");
+                        });
+        assertThat(browser.open(url("/v/" + first)).statusCode()).isEqualTo(200);
+        assertThat(browser.setCookieHeaders()).noneMatch(header -> header.startsWith("SESSION"));
+
+        // the provider's answer is worthless in a browser that did not start the sign-in
+        var other = new Browser();
+        HttpResponse<String> login = other.open(url("/v/" + first));
+        String callback =
+                login.uri()
+                        .resolve(
+                                Browser.location(
+                                        other.postForm(
+                                                login.uri().toString(),
+                                                form("tabs@example.com", "tabs@example.com"))))
+                        .toString();
+        HttpResponse<String> elsewhere = new Browser().get(callback);
+        assertThat(elsewhere.statusCode()).isEqualTo(401);
+        assertThat(elsewhere.body()).contains("Sign-in failed");
+    }
+
+    @Test
+    void identitiesThatCannotBeKeptInACookieAreRefusedAtSignIn() throws Exception {
+        String streamId = stream(List.of(), List.of("example.com"));
+        String longEmail = "a".repeat(250) + "@example.com";
+        for (Map<String, String> form :
+                List.of(form("", "nobody@example.com"), form(longEmail, longEmail))) {
+            var browser = new Browser();
+            HttpResponse<String> login = browser.open(url("/v/" + streamId));
+            HttpResponse<String> submitted = browser.postForm(login.uri().toString(), form);
+            HttpResponse<String> callback =
+                    browser.get(submitted.uri().resolve(Browser.location(submitted)).toString());
+            assertThat(callback.statusCode()).as(form.get("username")).isEqualTo(401);
+            assertThat(callback.body()).contains("Sign-in failed");
+            assertThat(browser.cookie(cookies.identityName())).isNull();
+        }
+    }
+
+    @Test
+    void whatAProviderSaysAboutAFailedSignInReachesTheLogMasked(CapturedOutput output)
+            throws Exception {
+        String streamId = stream(List.of("x@example.com"), List.of());
+        var browser = new Browser();
+        HttpResponse<String> redirect = browser.get(url("/v/" + streamId));
+        HttpResponse<String> authorize =
+                browser.get(redirect.uri().resolve(Browser.location(redirect)).toString());
+        String state =
+                UriComponentsBuilder.fromUriString(Browser.location(authorize))
+                        .build()
+                        .getQueryParams()
+                        .getFirst("state");
+
+        HttpResponse<String> failed =
+                browser.get(
+                        url(
+                                "/login/oauth2/code/embedded?error=access_denied"
+                                        + "&error_description=victim%40example.com%0A2026-01-01"
+                                        + "%20INFO%20forged&state="
+                                        + state));
+
+        assertThat(failed.statusCode()).isEqualTo(401);
+        assertThat(output.getAll())
+                .contains("A viewer's sign-in failed: access_denied")
+                .doesNotContain("victim@example.com")
+                .doesNotContain("\n2026-01-01 INFO forged");
+    }
+
+    /** Submits the provider's login form; answers the callback, not followed. */
+    private static HttpResponse<String> submitLogin(
+            Browser browser, HttpResponse<String> login, String email) throws Exception {
+        HttpResponse<String> submitted =
+                browser.postForm(login.uri().toString(), form(email, email));
+        return browser.get(submitted.uri().resolve(Browser.location(submitted)).toString());
+    }
+
+    private static Map<String, String> form(String username, String email) {
+        return Map.of(
+                "username",
+                username,
+                "claims",
+                "{\"email\": \"" + email + "\", \"email_verified\": true}");
     }
 
     /**
