@@ -60,7 +60,9 @@ class AccessController {
                             + " revoked. A playlist fetched with ?token= carries the token into"
                             + " every URI it lists.")
     @ApiResponse(responseCode = "200", description = "The token")
-    @ApiResponse(responseCode = "400", description = "A field is malformed or out of range")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id can name no stream, or a field is malformed or out of range")
     @ApiResponse(responseCode = "401", description = "No valid bearer token")
     @ApiResponse(responseCode = "403", description = "The token lacks streams:write")
     @ApiResponse(responseCode = "404", description = "No such stream")
@@ -87,7 +89,7 @@ class AccessController {
                     "must be 1 to 200 characters without control characters, and not an e-mail"
                             + " address");
         }
-        return access.playbackToken(id, viewerId, Duration.ofSeconds(ttl))
+        return access.playbackToken(StreamRequests.checkId(id), viewerId, Duration.ofSeconds(ttl))
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(token -> log.info("Playback token minted for stream {}", id))
                 .map(token -> new PlaybackToken(token.token(), token.expiresAt()));
@@ -99,12 +101,13 @@ class AccessController {
                     "Viewers who are still allowed get a new grant when their player refreshes"
                             + " it; playback tokens must be minted anew.")
     @ApiResponse(responseCode = "204", description = "Revoked")
+    @ApiResponse(responseCode = "400", description = "The id can name no stream")
     @ApiResponse(responseCode = "401", description = "No valid bearer token")
     @ApiResponse(responseCode = "403", description = "The token lacks streams:write")
     @ApiResponse(responseCode = "404", description = "No such stream")
     @PostMapping("/api/streams/{id}/revoke-access")
     Mono<ResponseEntity<Void>> revokeAccess(@PathVariable String id) {
-        return access.revoke(id)
+        return access.revoke(StreamRequests.checkId(id))
                 .filter(Boolean::booleanValue)
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .thenReturn(ResponseEntity.noContent().build());

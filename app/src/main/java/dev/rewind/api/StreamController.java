@@ -19,7 +19,6 @@ import dev.rewind.catalog.ViewerPolicy;
 import dev.rewind.ingest.Publishers;
 import dev.rewind.ingest.StopReason;
 import dev.rewind.storage.MediaDeletionWorker;
-import dev.rewind.web.InvalidInputException;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
@@ -123,7 +122,7 @@ class StreamController implements StreamApi {
                         viewers == null ? null : normalizedOrNull(viewers.domains()),
                         request.dvrWindowSeconds(),
                         request.retentionDays());
-        return streams.update(checkId(id), changes)
+        return streams.update(StreamRequests.checkId(id), changes)
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(
                         stream -> {
@@ -136,7 +135,7 @@ class StreamController implements StreamApi {
     @Override
     @DeleteMapping("/{id}")
     public Mono<ResponseEntity<Void>> deleteStream(@PathVariable String id) {
-        return streams.delete(checkId(id))
+        return streams.delete(StreamRequests.checkId(id))
                 .filter(Boolean::booleanValue)
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(
@@ -156,7 +155,7 @@ class StreamController implements StreamApi {
     public Mono<StreamKey> rotateStreamKey(@PathVariable String id) {
         String streamKey = StreamKeys.generate();
         byte[] hash = StreamKeys.sha256(streamKey);
-        return streams.replaceStreamKey(checkId(id), hash)
+        return streams.replaceStreamKey(StreamRequests.checkId(id), hash)
                 .filter(Boolean::booleanValue)
                 .switchIfEmpty(Mono.error(() -> notFound(id)))
                 .doOnNext(found -> log.info("Stream {} has a new stream key", id))
@@ -189,7 +188,8 @@ class StreamController implements StreamApi {
     }
 
     private Mono<Stream> existing(String id) {
-        return streams.findById(checkId(id)).switchIfEmpty(Mono.error(() -> notFound(id)));
+        return streams.findById(StreamRequests.checkId(id))
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     private Mono<Stream> insert(String id, Create request, String streamKey) {
@@ -225,14 +225,6 @@ class StreamController implements StreamApi {
         return values == null
                 ? null
                 : values.stream().map(value -> value.toLowerCase(Locale.ROOT)).distinct().toList();
-    }
-
-    /** Ids outside the pattern can never exist; say so rather than look them up. */
-    private static String checkId(String id) {
-        if (!id.matches(StreamRequests.ID_PATTERN)) {
-            throw new InvalidInputException("id", StreamRequests.ID_RULE);
-        }
-        return id;
     }
 
     private static long parseSeq(String key) {

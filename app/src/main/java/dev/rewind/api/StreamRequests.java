@@ -1,5 +1,7 @@
 package dev.rewind.api;
 
+import dev.rewind.catalog.Ids;
+import dev.rewind.web.InvalidInputException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -9,7 +11,7 @@ import java.util.List;
 
 /** Request bodies of the streams API, with the rules each field must meet. */
 final class StreamRequests {
-    static final String ID_PATTERN = "^[a-z0-9][a-z0-9-]{2,62}$";
+    static final String ID_PATTERN = Ids.STREAM_ID_PATTERN;
     // Validation messages stay free of braces: a brace sends Hibernate Validator to its resource
     // bundles, which it reads from disk on first use, on the event loop.
     static final String ID_RULE =
@@ -96,4 +98,12 @@ final class StreamRequests {
                                             message = "must be a domain name such as example.com")
                                     String>
                             domains) {}
+
+    /** Ids outside the pattern can never exist; say so rather than look them up. */
+    static String checkId(String id) {
+        if (!id.matches(ID_PATTERN)) {
+            throw new InvalidInputException("id", ID_RULE);
+        }
+        return id;
+    }
 }
