@@ -102,7 +102,9 @@ class SignInConfiguration {
     private static OAuth2TokenValidatorResult requireVerifiedEmail(Jwt idToken) {
         Object verified = idToken.getClaims().get("email_verified");
         boolean ok =
-                idToken.getClaimAsString("email") != null
+                idToken.getClaims().get("email") instanceof String email
+                        && email.contains("@")
+                        && email.chars().noneMatch(c -> Character.isWhitespace(c) || c < ' ')
                         && (Boolean.TRUE.equals(verified) || "true".equals(verified));
         return ok
                 ? OAuth2TokenValidatorResult.success()

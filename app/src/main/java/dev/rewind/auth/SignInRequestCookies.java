@@ -11,7 +11,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import javax.crypto.SecretKey;
@@ -27,12 +30,15 @@ import reactor.core.publisher.Mono;
  * in an encrypted cookie instead of a server session. Rewind so holds nothing about a viewer, no
  * number of sign-ins started can fill its memory, and the provider's callback may reach any
  * replica. Each sign-in has its own cookie, named after its state, so that sign-ins in several tabs
- * do not undo each other; it is scoped to the callback path and lives ten minutes.
+ * do not undo each other; it is scoped to the callback path and lives ten minutes. A browser keeps
+ * at most {@value #MAX_PENDING}: starting another drops the oldest, so that a viewer who starts
+ * over and over never sends the callback more cookies than a request header can hold.
  */
 final class SignInRequestCookies
         implements ServerAuthorizationRequestRepository<OAuth2AuthorizationRequest> {
     static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final String PURPOSE = "rewind sign-in requests";
+    static final int MAX_PENDING = 3;
 
     private final DirectEncrypter encrypter;
     private final DirectDecrypter decrypter;
@@ -55,10 +61,41 @@ final class SignInRequestCookies
     public Mono<Void> saveAuthorizationRequest(
             OAuth2AuthorizationRequest request, ServerWebExchange exchange) {
         if (request != null) {
+            dropOldest(exchange);
             exchange.getResponse()
                     .addCookie(cookies.signIn(request.getState(), seal(request), LIFETIME));
         }
         return Mono.empty();
+    }
+
+    /** Clears the pending sign-ins beyond the newest {@code MAX_PENDING - 1}, and broken ones. */
+    private void dropOldest(ServerWebExchange exchange) {
+        Map<String, Instant> pending = new HashMap<>();
+        exchange.getRequest()
+                .getCookies()
+                .forEach(
+                        (name, values) -> {
+                            if (cookies.isSignIn(name)) {
+                                pending.put(name, expiry(values.get(0).getValue()));
+                            }
+                        });
+        pending.entrySet().stream()
+                .sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
+                .skip(MAX_PENDING - 1)
+                .forEach(
+                        stale ->
+                                exchange.getResponse()
+                                        .addCookie(cookies.clearSignInNamed(stale.getKey())));
+    }
+
+    /** When a sealed sign-in expires; the epoch for one that does not open. */
+    private Instant expiry(String sealed) {
+        try {
+            Date expiry = open(sealed).getExpirationTime();
+            return expiry == null ? Instant.EPOCH : expiry.toInstant();
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return Instant.EPOCH;
+        }
     }
 
     @Override
@@ -101,7 +138,6 @@ final class SignInRequestCookies
                     .state(state)
                     .additionalParameters(claims.getJSONObjectClaim("parameters"))
                     .attributes(claims.getJSONObjectClaim("attributes"))
-                    .authorizationRequestUri(claims.getStringClaim("authorizationRequestUri"))
                     .build();
         } catch (ParseException | JOSEException | RuntimeException e) {
             // tampered, from another deployment, or not ours: the sign-in fails as unknown
@@ -120,7 +156,6 @@ final class SignInRequestCookies
                         .claim("scopes", request.getScopes().stream().toList())
                         .claim("parameters", Map.copyOf(request.getAdditionalParameters()))
                         .claim("attributes", Map.copyOf(request.getAttributes()))
-                        .claim("authorizationRequestUri", request.getAuthorizationRequestUri())
                         .build();
         var jwt =
                 new EncryptedJWT(new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A256GCM), claims);

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ViewerCookies {
-    private static final String SIGN_IN_PATH = "/login/oauth2/code/";
+    private static final String SIGN_IN_PATH = "/login/oauth2/";
     private static final int SIGN_IN_NAME_BYTES = 8;
 
     private final boolean secure;
@@ -97,7 +97,16 @@ public class ViewerCookies {
     }
 
     ResponseCookie clearSignIn(String state) {
-        return signIn(state, "", Duration.ZERO);
+        return clearSignInNamed(signInName(state));
+    }
+
+    /** Whether a cookie of this name holds a sign-in in progress. */
+    boolean isSignIn(String name) {
+        return name.startsWith(signInPrefix);
+    }
+
+    ResponseCookie clearSignInNamed(String name) {
+        return cookie(name, "", SIGN_IN_PATH, Duration.ZERO);
     }
 
     static String grantPath(String streamId) {

@@ -21,15 +21,24 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.server.ServerAuthorizationRequestRepository;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationCodeAuthenticationTokenConverter;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationSuccessHandler;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationFailureHandler;
 import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
+import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -44,7 +53,14 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class ViewerSecurityConfiguration {
-    private static final Pattern EMAIL_LIKE = Pattern.compile("[^\\s@]*@[^\\s@]*");
+    /**
+     * Where a sign-in starts, next to where the provider's callback comes back ({@code
+     * /login/oauth2/code/}), so that the cookies of sign-ins in progress reach both.
+     */
+    static final String AUTHORIZATION_PATH = "/login/oauth2/authorization/";
+
+    private static final Pattern EMAIL_LIKE =
+            Pattern.compile("\\S*(@|%40)\\S*", Pattern.CASE_INSENSITIVE);
     private static final Logger log = LoggerFactory.getLogger(ViewerSecurityConfiguration.class);
     private static final PathPatternParser PATHS = PathPatternParser.defaultInstance;
 
@@ -66,7 +82,7 @@ class ViewerSecurityConfiguration {
         var identityRepository = new IdentityCookieRepository(tokens, cookies);
         http.securityMatcher(
                         ServerWebExchangeMatchers.pathMatchers(
-                                "/v/**", "/oauth2/**", "/login/oauth2/**", "/sign-out"))
+                                "/v/**", "/login/oauth2/**", "/sign-out"))
                 // cookie-authenticated changes check Origin themselves; the cookies are SameSite
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -86,13 +102,22 @@ class ViewerSecurityConfiguration {
                                 handling.authenticationEntryPoint(
                                         signInFirst(provider, requestCache, problems)));
         provider.registration()
+                .map(InMemoryReactiveClientRegistrationRepository::new)
                 .ifPresent(
-                        registration ->
+                        registrations ->
                                 http.oauth2Login(
                                         login ->
-                                                login.clientRegistrationRepository(
-                                                                new InMemoryReactiveClientRegistrationRepository(
-                                                                        registration))
+                                                login.clientRegistrationRepository(registrations)
+                                                        .authorizationRequestResolver(
+                                                                new DefaultServerOAuth2AuthorizationRequestResolver(
+                                                                        registrations,
+                                                                        new PathPatternParserServerWebExchangeMatcher(
+                                                                                AUTHORIZATION_PATH
+                                                                                        + "{registrationId}")))
+                                                        .authenticationConverter(
+                                                                callbacks(
+                                                                        registrations,
+                                                                        signInRequests))
                                                         .authorizedClientRepository(
                                                                 new NoAuthorizedClients())
                                                         .authorizationRequestRepository(
@@ -144,7 +169,7 @@ class ViewerSecurityConfiguration {
                     && page.matches(request.getPath().pathWithinApplication())) {
                 var redirect =
                         new RedirectServerAuthenticationEntryPoint(
-                                "/oauth2/authorization/"
+                                AUTHORIZATION_PATH
                                         + provider.registration().get().getRegistrationId());
                 redirect.setRequestCache(requestCache);
                 return redirect.commence(exchange, failure);
@@ -191,10 +216,32 @@ class ViewerSecurityConfiguration {
     }
 
     /**
-     * Why a sign-in failed, for the log: the OAuth error code, and the description only for ID
-     * tokens Rewind refused (its own words). Everything else in a failure comes from the request,
-     * where anyone can put an e-mail address or a forged log line; control characters and anything
-     * like an e-mail address are masked.
+     * Reads the provider's callback as Spring Security does, except that a malformed one (an empty
+     * {@code error}, for example) fails the sign-in instead of the request.
+     */
+    private static ServerAuthenticationConverter callbacks(
+            ReactiveClientRegistrationRepository registrations,
+            ServerAuthorizationRequestRepository<OAuth2AuthorizationRequest> signInRequests) {
+        var codes = new ServerOAuth2AuthorizationCodeAuthenticationTokenConverter(registrations);
+        codes.setAuthorizationRequestRepository(signInRequests);
+        return exchange ->
+                Mono.defer(() -> codes.convert(exchange))
+                        .onErrorMap(
+                                OAuth2AuthorizationException.class,
+                                e -> new OAuth2AuthenticationException(e.getError(), e))
+                        .onErrorMap(
+                                IllegalArgumentException.class,
+                                e ->
+                                        new OAuth2AuthenticationException(
+                                                new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST),
+                                                e));
+    }
+
+    /**
+     * Why a sign-in failed, for the log: the OAuth error code, and for refused ID tokens the
+     * description, which names the check that failed. A callback's error can say anything, so both
+     * are cut short and kept to printable ASCII on one line, with anything like an e-mail address
+     * masked.
      */
     static String reason(AuthenticationException failure) {
         if (!(failure instanceof OAuth2AuthenticationException oauth)) {
@@ -208,10 +255,10 @@ class ViewerSecurityConfiguration {
     }
 
     private static String loggable(String text, int max) {
-        return EMAIL_LIKE
-                .matcher(text.length() > max ? text.substring(0, max) + "..." : text)
-                .replaceAll("<e-mail>")
-                .replaceAll("\\p{Cntrl}", "?");
+        String printable =
+                (text.length() > max ? text.substring(0, max) + "..." : text)
+                        .replaceAll("[^\\x20-\\x7e]", "?");
+        return EMAIL_LIKE.matcher(printable).replaceAll("<e-mail>");
     }
 
     /** Keeps none of the provider's tokens: Rewind only needs to know who signed in. */

@@ -111,7 +111,7 @@ public class ViewerTokens {
     }
 
     /** A grant to watch one stream for {@code rewind.auth.grant-ttl}. */
-    public Mono<Issued> grant(String subject, String streamId, int accessVersion) {
+    public Mono<Issued> grant(String subject, String streamId, long accessVersion) {
         Instant now = now();
         JWTClaimsSet claims =
                 base(Use.GRANT, streamId, subject, now, now.plus(properties.grantTtl()))
@@ -125,7 +125,7 @@ public class ViewerTokens {
      * is valid.
      */
     public Mono<Issued> playback(
-            String viewerId, String streamId, int accessVersion, Duration ttl) {
+            String viewerId, String streamId, long accessVersion, Duration ttl) {
         return Mono.fromCallable(
                         () -> {
                             Duration max = properties.playbackTokenMaxTtl();
@@ -184,7 +184,7 @@ public class ViewerTokens {
                             return Mono.just(
                                     new StreamToken(
                                             jwt.getAudience().get(0),
-                                            version.intValue(),
+                                            version.longValue(),
                                             jwt.getSubject(),
                                             jwt.getExpiresAt()));
                         })
@@ -265,5 +265,5 @@ public class ViewerTokens {
 
     /** A verified grant or playback token. */
     public record StreamToken(
-            String streamId, int accessVersion, String subject, Instant expiresAt) {}
+            String streamId, long accessVersion, String subject, Instant expiresAt) {}
 }

@@ -6,4 +6,4 @@ package dev.rewind.catalog;
  * @param accessVersion the version every grant and playback token must carry; revoking access
  *     increments it
  */
-public record StreamAccess(String streamId, ViewerPolicy viewers, int accessVersion) {}
+public record StreamAccess(String streamId, ViewerPolicy viewers, long accessVersion) {}

@@ -157,7 +157,7 @@ public class StreamRepository {
                                                         row.get("viewer_emails", String[].class)),
                                                 Arrays.asList(
                                                         row.get("viewer_domains", String[].class))),
-                                        row.get("access_version", Integer.class)))
+                                        row.get("access_version", Long.class)))
                 .one();
     }
 
@@ -165,14 +165,17 @@ public class StreamRepository {
      * Invalidates every viewer grant and playback token issued so far for a stream; the new access
      * version, or empty when the stream does not exist.
      */
-    public Mono<Integer> revokeAccess(String id) {
+    public Mono<Long> revokeAccess(String id) {
         return db.sql(
                         """
-                        update streams set access_version = access_version + 1, updated_at = now()
+                        update streams
+                        set access_version = greatest(access_version + 1,
+                                (extract(epoch from clock_timestamp()) * 1000)::bigint),
+                            updated_at = now()
                         where id = :id returning access_version
                         """)
                 .bind("id", id)
-                .map(row -> row.get("access_version", Integer.class))
+                .map(row -> row.get("access_version", Long.class))
                 .one();
     }
 

@@ -159,12 +159,16 @@ class ViewerPages {
 
     /**
      * Whether the request comes from a page of Rewind's own origin: its public URL's, or the one
-     * the request was addressed to.
+     * the request was addressed to. A form on a page with {@code Referrer-Policy: no-referrer}
+     * posts with {@code Origin: null}; the browser's {@code Sec-Fetch-Site}, which no page can set,
+     * then says whether it is Rewind's own.
      */
     private boolean fromOwnPage(ServerRequest request) {
         String origin = request.headers().firstHeader(HttpHeaders.ORIGIN);
-        return origin != null
-                && (origin.equals(origin(publicUrl)) || origin.equals(origin(request.uri())));
+        if (origin == null || origin.equals("null")) {
+            return "same-origin".equals(request.headers().firstHeader("Sec-Fetch-Site"));
+        }
+        return origin.equals(origin(publicUrl)) || origin.equals(origin(request.uri()));
     }
 
     private static String origin(URI uri) {

@@ -106,6 +106,11 @@ final class Browser {
         return found;
     }
 
+    /** The cookies held now, cleared ones left out. */
+    List<Cookie> held() {
+        return cookies.values().stream().filter(cookie -> !cookie.value().isEmpty()).toList();
+    }
+
     void forget(String name) {
         cookies.values().removeIf(cookie -> cookie.name().equals(name));
     }

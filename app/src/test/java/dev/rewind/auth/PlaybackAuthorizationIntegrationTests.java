@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.rewind.catalog.StreamRepository;
 import dev.rewind.ingest.IngestServer;
 import dev.rewind.ingest.MediaTools;
 import dev.rewind.ingest.TestStream;
@@ -63,6 +64,7 @@ class PlaybackAuthorizationIntegrationTests {
     @LocalServerPort int port;
     @Autowired ApiTokens apiTokens;
     @Autowired ViewerAccess access;
+    @Autowired StreamRepository streams;
     @Autowired ViewerCookies cookies;
     @Autowired SigningKeys keys;
     @Autowired IngestServer ingest;
@@ -213,6 +215,14 @@ class PlaybackAuthorizationIntegrationTests {
                 .exchange()
                 .expectStatus()
                 .isNotFound();
+        String minted = playbackToken(stream.id());
+        recreate(stream.id());
+        for (String old : List.of(token, minted)) {
+            expectRefused(
+                    "a token of a stream deleted and created again under its id",
+                    get(url + "?token=" + old, null, null),
+                    401);
+        }
         client.post()
                 .uri("/api/streams/{id}/revoke-access", "Bad_Id")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
@@ -386,6 +396,28 @@ class PlaybackAuthorizationIntegrationTests {
                 "/live;x=1/" + streamId + rest);
     }
 
+    /** Deletes a stream and creates one under the same id, whose own tokens work. */
+    private void recreate(String streamId) {
+        client.delete()
+                .uri("/api/streams/{id}", streamId)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
+                .exchange()
+                .expectStatus()
+                .is2xxSuccessful();
+        client.post()
+                .uri("/api/streams")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + writeToken())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("title", "again", "id", streamId))
+                .exchange()
+                .expectStatus()
+                .isCreated();
+        String url = "/live/" + streamId + "/index.m3u8";
+        assertThat(get(url + "?token=" + playbackToken(streamId), null, null).getStatus())
+                .as("a token of the new stream")
+                .isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
     private void expectRefused(String what, EntityExchangeResult<byte[]> result, int status) {
         assertThat(result.getStatus().value()).as(what).isEqualTo(status);
         assertThat(result.getResponseHeaders().getContentType())
@@ -434,7 +466,7 @@ class PlaybackAuthorizationIntegrationTests {
                 .audience(streamId)
                 .subject("viewer")
                 .claim("use", "grant")
-                .claim("av", 0)
+                .claim("av", streams.findAccess(streamId).block().accessVersion())
                 .issueTime(Date.from(expiresAt.minusSeconds(600)))
                 .expirationTime(Date.from(expiresAt))
                 .build();

@@ -171,8 +171,12 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
         assertThat(browser.get(url("/live/" + streamId + "/index.m3u8")).statusCode())
                 .as("signed in: the grant is accepted (no media yet)")
                 .isEqualTo(404);
-        // the player page's form names its stream, whose grant ends too
-        HttpResponse<String> out = browser.postForm(url("/sign-out"), Map.of("stream", streamId));
+        assertThat(browser.send(signOutForm(streamId, "cross-site")).statusCode())
+                .as("Origin: null from another site")
+                .isEqualTo(403);
+        // the player page's form names its stream, whose grant ends too; with the page's
+        // Referrer-Policy: no-referrer, browsers send it with Origin: null
+        HttpResponse<String> out = browser.send(signOutForm(streamId, "same-origin"));
         assertThat(out.statusCode()).isEqualTo(200);
         Browser.Cookie cleared = browser.cookie(cookies.identityName());
         assertThat(cleared.value()).isEmpty();
@@ -238,7 +242,7 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
                 .allSatisfy(
                         header ->
                                 assertThat(header)
-                                        .contains("Path=/login/oauth2/code/")
+                                        .contains("Path=/login/oauth2/;")
                                         .containsIgnoringCase("HttpOnly")
                                         .contains("SameSite=Lax")
                                         .contains("Max-Age=600")
@@ -273,6 +277,23 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
     }
 
     @Test
+    void startingToSignInOverAndOverKeepsTheNewestFewAndTheLastOneCompletes() throws Exception {
+        String streamId = stream(List.of("again@example.com"), List.of());
+        var browser = new Browser();
+        HttpResponse<String> login = null;
+        for (int i = 0; i < 8; i++) {
+            login = browser.open(url("/v/" + streamId));
+        }
+
+        assertThat(browser.held())
+                .filteredOn(cookie -> cookie.name().startsWith("rewind-sign-in-"))
+                .hasSize(SignInRequestCookies.MAX_PENDING);
+        HttpResponse<String> callback = submitLogin(browser, login, "again@example.com");
+        assertThat(callback.statusCode()).isEqualTo(302);
+        assertThat(browser.open(url("/v/" + streamId)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void identitiesThatCannotBeKeptInACookieAreRefusedAtSignIn() throws Exception {
         String streamId = stream(List.of(), List.of("example.com"));
         String longEmail = "a".repeat(250) + "@example.com";
@@ -294,28 +315,62 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
             throws Exception {
         String streamId = stream(List.of("x@example.com"), List.of());
         var browser = new Browser();
-        HttpResponse<String> redirect = browser.get(url("/v/" + streamId));
-        HttpResponse<String> authorize =
-                browser.get(redirect.uri().resolve(Browser.location(redirect)).toString());
-        String state =
-                UriComponentsBuilder.fromUriString(Browser.location(authorize))
-                        .build()
-                        .getQueryParams()
-                        .getFirst("state");
 
-        HttpResponse<String> failed =
+        HttpResponse<String> denied =
                 browser.get(
                         url(
                                 "/login/oauth2/code/embedded?error=access_denied"
                                         + "&error_description=victim%40example.com%0A2026-01-01"
                                         + "%20INFO%20forged&state="
-                                        + state));
+                                        + startSignIn(browser, streamId)));
+        HttpResponse<String> described =
+                browser.get(
+                        url(
+                                "/login/oauth2/code/embedded?error=invalid_id_token"
+                                        + "&error_description=%E2%80%A82026-01-02%20ERROR%20x"
+                                        + "%20erin%2540example.com%20carol%EF%BC%A0example.com"
+                                        + "&state="
+                                        + startSignIn(browser, streamId)));
+        HttpResponse<String> empty =
+                browser.get(
+                        url(
+                                "/login/oauth2/code/embedded?error=%20&state="
+                                        + startSignIn(browser, streamId)));
 
-        assertThat(failed.statusCode()).isEqualTo(401);
+        assertThat(List.of(denied, described, empty))
+                .allSatisfy(
+                        failed -> {
+                            assertThat(failed.statusCode()).isEqualTo(401);
+                            assertThat(failed.body()).contains("Sign-in failed");
+                        });
         assertThat(output.getAll())
                 .contains("A viewer's sign-in failed: access_denied")
+                .contains("A viewer's sign-in failed: invalid_request")
                 .doesNotContain("victim@example.com")
-                .doesNotContain("\n2026-01-01 INFO forged");
+                .doesNotContain("\n2026-01-01 INFO forged")
+                .doesNotContain("\u20282026-01-02")
+                .doesNotContain("erin%40example.com")
+                .doesNotContain("example.com carol");
+    }
+
+    /** Starts signing in to a stream's page; the state the provider must send back. */
+    private String startSignIn(Browser browser, String streamId) throws Exception {
+        HttpResponse<String> redirect = browser.get(url("/v/" + streamId));
+        HttpResponse<String> authorize =
+                browser.get(redirect.uri().resolve(Browser.location(redirect)).toString());
+        return UriComponentsBuilder.fromUriString(Browser.location(authorize))
+                .build()
+                .getQueryParams()
+                .getFirst("state");
+    }
+
+    /** The page's sign-out form as a browser posts it from a no-referrer page. */
+    private java.net.http.HttpRequest.Builder signOutForm(String streamId, String fetchSite) {
+        return java.net.http.HttpRequest.newBuilder(URI.create(url("/sign-out")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "null")
+                .header("Sec-Fetch-Site", fetchSite)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("stream=" + streamId));
     }
 
     /** Submits the provider's login form; answers the callback, not followed. */
