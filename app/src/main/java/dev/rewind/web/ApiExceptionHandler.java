@@ -136,7 +136,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "Unexpected error on {} {}",
                 exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath(),
-                ex);
+                ErrorLogs.withoutCheckpoints(ex));
         var problem =
                 ProblemDetail.forStatusAndDetail(
                         HttpStatus.INTERNAL_SERVER_ERROR, "Rewind could not complete the request.");

@@ -41,7 +41,7 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
                 "Unexpected error on {} {}",
                 exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath(),
-                error);
+                ErrorLogs.withoutCheckpoints(error));
         return problems.write(
                 exchange,
                 HttpStatus.INTERNAL_SERVER_ERROR,
