@@ -1,7 +1,5 @@
 package dev.rewind.storage;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.minio.BucketExistsArgs;
 import io.minio.DeleteObjectsArgs;
 import io.minio.DeleteObjectsResponse;
@@ -31,8 +29,7 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The bucket that holds Rewind's media, reached through the MinIO client. Requests run on the
  * client's own HTTP threads; reading an object's body, which blocks, runs on the blocking
- * scheduler. Objects read are kept in memory, up to a size, for the viewers who ask next: media
- * objects never change once written.
+ * scheduler.
  */
 public class ObjectStore {
     private static final int DELETE_BATCH = 1000;
@@ -42,23 +39,12 @@ public class ObjectStore {
     private final String description;
     private final Scheduler blocking;
     private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
-    private final AsyncCache<String, byte[]> recent;
 
-    ObjectStore(
-            MinioAsyncClient client,
-            String bucket,
-            String description,
-            Scheduler blocking,
-            long recentBytes) {
+    ObjectStore(MinioAsyncClient client, String bucket, String description, Scheduler blocking) {
         this.client = client;
         this.bucket = bucket;
         this.description = description;
         this.blocking = blocking;
-        this.recent =
-                Caffeine.newBuilder()
-                        .maximumWeight(recentBytes)
-                        .weigher((String key, byte[] bytes) -> bytes.length)
-                        .buildAsync();
     }
 
     /** Says which store is in use, without credentials, for the start-up line. */
@@ -125,29 +111,22 @@ public class ObjectStore {
     }
 
     /**
-     * An object's bytes from the recently read ones, or read whole. Every viewer of a live
-     * broadcast asks for the same few segments: they share one read, and one copy in memory. A
-     * viewer who goes away leaves the read to finish, so that the response is always read to its
-     * end and closed on the thread that read it, and its connection goes back to the client's pool
-     * in a known state.
+     * An object's bytes, read whole on the blocking scheduler: the request, the body read to its
+     * end, and its close, in one task that a viewer who goes away does not interrupt. The response
+     * is so always closed, on the thread that read it, and its connection goes back to the client's
+     * pool in a known state. Media objects are a few megabytes at most.
      */
     private Mono<byte[]> bytes(String key) {
-        return Mono.fromFuture(() -> recent.get(key, (k, executor) -> readWhole(k)), true)
-                .onErrorMap(
-                        CompletionException.class, e -> e.getCause() != null ? e.getCause() : e);
-    }
-
-    /** Requests an object and reads its body, both of which block, on the blocking scheduler. */
-    private CompletableFuture<byte[]> readWhole(String key) {
         var args = GetObjectArgs.builder().bucket(bucket).object(key).build();
         return Mono.fromCallable(
                         () -> {
                             try (InputStream body = client.getObject(args).join()) {
                                 return body.readAllBytes();
+                            } catch (CompletionException e) {
+                                throw e.getCause() instanceof Exception cause ? cause : e;
                             }
                         })
-                .subscribeOn(blocking)
-                .toFuture();
+                .subscribeOn(blocking);
     }
 
     /** Lists the keys under a prefix, following continuation tokens page by page. */

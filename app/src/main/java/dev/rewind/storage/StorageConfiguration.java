@@ -43,12 +43,7 @@ class StorageConfiguration {
             description = "S3 at " + properties.endpoint();
         }
         description += ", bucket " + properties.bucket();
-        return new ObjectStore(
-                client.build(),
-                properties.bucket(),
-                description,
-                blocking,
-                properties.readCacheSize().toBytes());
+        return new ObjectStore(client.build(), properties.bucket(), description, blocking);
     }
 
     @Bean

@@ -16,8 +16,6 @@ import org.springframework.util.unit.DataSize;
  * @param region region sent with every request, so that the client never asks the server for it
  * @param spoolSize room on local disk, under the data directory, for media waiting for storage
  *     while it is unreachable; a broadcast that would overflow it ends
- * @param readCacheSize memory for the media objects read last, which the next viewers get without
- *     asking storage again
  */
 @ConfigurationProperties("rewind.storage")
 public record StorageProperties(
@@ -26,8 +24,7 @@ public record StorageProperties(
         String secretKey,
         @DefaultValue("rewind") String bucket,
         @DefaultValue("us-east-1") String region,
-        @DefaultValue("2GB") DataSize spoolSize,
-        @DefaultValue("64MB") DataSize readCacheSize) {
+        @DefaultValue("2GB") DataSize spoolSize) {
 
     boolean embedded() {
         return endpoint == null;

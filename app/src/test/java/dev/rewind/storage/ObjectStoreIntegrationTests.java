@@ -100,29 +100,6 @@ class ObjectStoreIntegrationTests extends RewindIntegrationTest {
     }
 
     @Test
-    void viewersAskingForTheSameObjectShareOneReadAndItIsKeptForTheNext() {
-        String prefix = ObjectKeys.broadcastPrefix("store-test", Ids.random(8));
-        String key = prefix + "0.m4s";
-        byte[] content = new byte[200_000];
-        for (int i = 0; i < content.length; i++) {
-            content[i] = (byte) (i * 7);
-        }
-        StepVerifier.create(store.put(key, content, "video/iso.segment")).verifyComplete();
-
-        StepVerifier.create(
-                        Flux.range(0, 32)
-                                .flatMap(i -> join(store.read(key)))
-                                .filter(bytes -> java.util.Arrays.equals(bytes, content))
-                                .count())
-                .expectNext(32L)
-                .verifyComplete();
-        StepVerifier.create(store.deletePrefix(prefix)).expectNext(1L).verifyComplete();
-        StepVerifier.create(join(store.read(key)))
-                .assertNext(bytes -> assertThat(bytes).isEqualTo(content))
-                .verifyComplete();
-    }
-
-    @Test
     void readingAMissingObjectFails() {
         StepVerifier.create(store.read("streams/none/none/0.m4s"))
                 .expectError()
