@@ -1,6 +1,7 @@
 package dev.rewind.web;
 
 import dev.rewind.auth.ViewerIdentity;
+import java.time.Instant;
 import org.springframework.web.util.HtmlUtils;
 
 /** The viewer pages' HTML: small, self-contained, with nothing loaded from other hosts. */
@@ -16,34 +17,59 @@ final class ViewerHtml {
             .who { color: #bbb; font-size: 0.9rem; }
             """;
 
-    static String player(String streamId, ViewerIdentity viewer) {
-        String id = escape(streamId);
-        return page(
-                "Rewind: " + streamId,
+    /**
+     * The player page: the web player's style sheets and script, and what it needs to know as JSON,
+     * escaped so that no value can end the script element.
+     */
+    static String player(
+            String streamId, ViewerIdentity viewer, Instant grantExpiresAt, PlayerAssets assets) {
+        String config =
                 """
-                <h1>Stream %1$s</h1>
-                <video id="player" controls autoplay muted playsinline
-                  src="/live/%1$s/master.m3u8"></video>
-                %2$s
-                <script>
-                  // keeps the grant for this stream fresh while the page is open
-                  async function refreshGrant() {
-                    const response = await fetch("/v/%1$s/grant", { method: "POST" });
-                    if (response.ok) {
-                      const grant = await response.json();
-                      const left = Date.parse(grant.expiresAt) - Date.now();
-                      setTimeout(refreshGrant, Math.max(5000, left * 0.8));
-                    } else if (response.status === 401 || response.status === 403) {
-                      document.getElementById("player").pause();
-                      location.reload();
-                    } else {
-                      setTimeout(refreshGrant, 10000);
-                    }
-                  }
-                  refreshGrant();
-                </script>
+                {"streamId":%s,"playlist":%s,"grantUrl":%s,"grantExpiresAt":%s,"email":%s,\
+                "signOutUrl":"/sign-out"}\
                 """
-                        .formatted(id, signedInAs(viewer, streamId)));
+                        .formatted(
+                                json(streamId),
+                                json("/live/" + streamId + "/index.m3u8"),
+                                json("/v/" + streamId + "/grant"),
+                                json(grantExpiresAt.toString()),
+                                json(viewer.email()));
+        var head = new StringBuilder();
+        for (String style : assets.styles()) {
+            head.append("<link rel=\"stylesheet\" href=\"").append(escape(style)).append("\">\n");
+        }
+        head.append("<script type=\"module\" src=\"")
+                .append(escape(assets.script()))
+                .append("\"></script>\n<link rel=\"icon\" href=\"data:,\">\n");
+        return """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>%s</title>
+        %s<style>body { margin: 0; background: #111; }
+        main { max-width: 60rem; margin: 0 auto; padding: 1rem; }</style></head>
+        <body><main>
+        <script id="rewind-config" type="application/json">%s</script>
+        <div id="rewind-player"></div>
+        </main></body></html>
+        """
+                .formatted(escape("Rewind: " + streamId), head, config);
+    }
+
+    /** A JSON string that is safe inside a script element: no {@code <}, {@code >} or {@code &}. */
+    private static String json(String value) {
+        var out = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     static String notAllowed(String streamId, ViewerIdentity viewer) {

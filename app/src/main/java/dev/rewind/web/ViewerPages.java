@@ -38,10 +38,16 @@ class ViewerPages {
     private static final int MAX_STREAMS_SIGNED_OUT = 20;
 
     private final ViewerAccess access;
+    private final PlayerAssets assets;
     private final ViewerCookies cookies;
     private final URI publicUrl;
 
-    ViewerPages(ViewerAccess access, ViewerCookies cookies, RewindProperties rewind) {
+    ViewerPages(
+            ViewerAccess access,
+            ViewerCookies cookies,
+            RewindProperties rewind,
+            PlayerAssets assets) {
+        this.assets = assets;
         this.access = access;
         this.cookies = cookies;
         this.publicUrl = rewind.publicUrl();
@@ -70,7 +76,10 @@ class ViewerPages {
                                                                             HttpStatus.OK,
                                                                             ViewerHtml.player(
                                                                                     streamId,
-                                                                                    viewer),
+                                                                                    viewer,
+                                                                                    decision.grant()
+                                                                                            .expiresAt(),
+                                                                                    assets),
                                                                             cookies.grant(
                                                                                     streamId,
                                                                                     decision

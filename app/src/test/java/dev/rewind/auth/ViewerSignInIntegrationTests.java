@@ -46,6 +46,14 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
         assertThat(page.uri().getPath()).isEqualTo("/v/" + streamId);
         assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         assertThat(page.body()).contains("alice@example.com").contains("/live/" + streamId + "/");
+        var script = Pattern.compile("src=\"(/player/assets/[^\"]+\\.js)\"").matcher(page.body());
+        assertThat(script.find()).as("the player's script").isTrue();
+        HttpResponse<String> asset = browser.get(url(script.group(1)));
+        assertThat(asset.statusCode()).isEqualTo(200);
+        assertThat(asset.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+        assertThat(asset.headers().firstValue("Cache-Control").orElseThrow())
+                .contains("max-age=31536000")
+                .contains("immutable");
 
         Browser.Cookie identity = browser.cookie(cookies.identityName());
         assertThat(identity).isNotNull();
