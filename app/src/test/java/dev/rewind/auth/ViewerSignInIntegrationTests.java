@@ -325,25 +325,18 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
         var browser = new Browser();
 
         HttpResponse<String> denied =
-                browser.get(
-                        url(
-                                "/login/oauth2/code/embedded?error=access_denied"
-                                        + "&error_description=victim%40example.com%0A2026-01-01"
-                                        + "%20INFO%20forged&state="
-                                        + startSignIn(browser, streamId)));
+                callback(
+                        browser,
+                        streamId,
+                        "error=access_denied&error_description=victim%40example.com%0A2026-01-01"
+                                + "%20INFO%20forged");
         HttpResponse<String> described =
-                browser.get(
-                        url(
-                                "/login/oauth2/code/embedded?error=invalid_id_token"
-                                        + "&error_description=%E2%80%A82026-01-02%20ERROR%20x"
-                                        + "%20erin%2540example.com%20carol%EF%BC%A0example.com"
-                                        + "&state="
-                                        + startSignIn(browser, streamId)));
-        HttpResponse<String> empty =
-                browser.get(
-                        url(
-                                "/login/oauth2/code/embedded?error=%20&state="
-                                        + startSignIn(browser, streamId)));
+                callback(
+                        browser,
+                        streamId,
+                        "error=invalid_id_token&error_description=%E2%80%A82026-01-02%20ERROR%20x"
+                                + "%20erin%2540example.com%20carol%EF%BC%A0example.com");
+        HttpResponse<String> empty = callback(browser, streamId, "error=%20");
 
         assertThat(List.of(denied, described, empty))
                 .allSatisfy(
@@ -359,6 +352,13 @@ class ViewerSignInIntegrationTests extends RewindIntegrationTest {
                 .doesNotContain("\u20282026-01-02")
                 .doesNotContain("erin%40example.com")
                 .doesNotContain("example.com carol");
+    }
+
+    /** Starts signing in, then comes back as the provider would, with this query and the state. */
+    private HttpResponse<String> callback(Browser browser, String streamId, String query)
+            throws Exception {
+        String state = startSignIn(browser, streamId);
+        return browser.get(url("/login/oauth2/code/embedded?" + query + "&state=" + state));
     }
 
     /** Starts signing in to a stream's page; the state the provider must send back. */
