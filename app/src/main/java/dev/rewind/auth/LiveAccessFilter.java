@@ -58,11 +58,8 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!enabled || !RequestPaths.isUnder(exchange.getRequest(), LIVE)) {
-            return chain.filter(exchange);
-        }
-        String streamId = RequestPaths.segments(exchange.getRequest()).get(1);
-        if (streamId.isEmpty()) {
+        String streamId = RequestPaths.segmentAfter(exchange.getRequest(), LIVE);
+        if (!enabled || streamId == null || streamId.isEmpty()) {
             return chain.filter(exchange);
         }
         String presented = presentedToken(exchange.getRequest());
@@ -88,12 +85,7 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
                         ok ->
                                 ok
                                         ? chain.filter(exchange)
-                                        : presented != null
-                                                ? unauthorized(
-                                                        exchange,
-                                                        "The playback token is invalid, expired,"
-                                                                + " revoked or for another stream.")
-                                                : refuse(exchange, streamId, token));
+                                        : refuse(exchange, streamId, token, presented != null));
     }
 
     /** The playback token in the query or the Authorization header; null when none. */
@@ -109,7 +101,17 @@ public final class LiveAccessFilter implements WebFilter, Ordered {
         return null;
     }
 
-    private Mono<Void> refuse(ServerWebExchange exchange, String streamId, String token) {
+    /**
+     * A token presented in the query or header is judged alone; a grant cookie that fails is judged
+     * with the viewer's identity, which tells a grant to refresh from a viewer not allowed.
+     */
+    private Mono<Void> refuse(
+            ServerWebExchange exchange, String streamId, String token, boolean presented) {
+        if (presented) {
+            return unauthorized(
+                    exchange,
+                    "The playback token is invalid, expired, revoked or for another stream.");
+        }
         String identity = cookies.identity(exchange.getRequest());
         Mono<Boolean> admitted =
                 identity == null

@@ -1,6 +1,5 @@
 package dev.rewind.web;
 
-import java.util.List;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -12,17 +11,28 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 public final class RequestPaths {
     private RequestPaths() {}
 
-    /** The decoded segments of the path within the application, empty ones included. */
-    public static List<String> segments(ServerHttpRequest request) {
-        return request.getPath().pathWithinApplication().elements().stream()
-                .filter(PathContainer.PathSegment.class::isInstance)
-                .map(element -> ((PathContainer.PathSegment) element).valueToMatch())
-                .toList();
+    /**
+     * The decoded segment that follows {@code first} when the path within the application starts
+     * with that segment; null otherwise. Only the first two segments are read.
+     */
+    public static String segmentAfter(ServerHttpRequest request, String first) {
+        boolean matched = false;
+        for (PathContainer.Element element : request.getPath().pathWithinApplication().elements()) {
+            if (element instanceof PathContainer.PathSegment segment) {
+                if (matched) {
+                    return segment.valueToMatch();
+                }
+                if (!segment.valueToMatch().equals(first)) {
+                    return null;
+                }
+                matched = true;
+            }
+        }
+        return null;
     }
 
-    /** Whether the path's first segment is {@code first} and at least one segment follows. */
+    /** Whether the path's first segment is {@code first} and another segment follows. */
     public static boolean isUnder(ServerHttpRequest request, String first) {
-        List<String> segments = segments(request);
-        return segments.size() > 1 && segments.get(0).equals(first);
+        return segmentAfter(request, first) != null;
     }
 }
